@@ -1,0 +1,31 @@
+/**
+ * Lamina's public entry point: everything a user imports.
+ *
+ *   import { Sequential, Dense, Dropout, makeCircles } from 'lamina';
+ */
+export { Tensor } from './lib/tensor';
+export type { Shape, NestedArray, TensorLike } from './lib/tensor';
+export { Sequential } from './lib/sequential';
+export type { SequentialArgs, CompileArgs, FitArgs, PredictArgs } from './lib/sequential';
+export { History } from './lib/history';
+export type { Logs } from './lib/history';
+export type { Callback } from './lib/callbacks';
+export { Layer } from './lib/layer';
+export type { LayerArgs } from './lib/layer';
+export { Tape, Workspace, zeroGrads } from './lib/autodiff';
+export type { CallContext } from './lib/autodiff';
+export { gradCheck, relativeDifference } from './lib/gradcheck';
+export { RandomStream } from './lib/random';
+export { Optimizer, SGD, Adam, RMSprop } from './lib/optimizers';
+export type { SGDArgs, AdamArgs, RMSpropArgs } from './lib/optimizers';
+export { MaxNorm, UnitNorm, NonNeg } from './lib/constraints';
+export type { Constraint } from './lib/constraints';
+export * as initializers from './lib/initializers';
+export * as ops from './lib/ops';
+export { lossOp, resolveLoss } from './lib/losses';
+export { linePlot, scatterPlot, saveSvg } from './lib/plot';
+export { writeFileAtomic } from './lib/atomic-write';
+export { Dense } from './layers/dense';
+export type { DenseArgs } from './layers/dense';
+export { makeCircles, makeMoons, trainTestSplit, splitRows, NumpyRandomState } from './datasets';
+export type { MakeCirclesOptions, MakeMoonsOptions, ToyDataset, Split } from './datasets';

@@ -1,0 +1,93 @@
+/**
+ * Dropout kernels: draw a mask for a noise shape, and apply a mask (or an offset) to an input of
+ * a larger shape by broadcasting: every axis of the mask is either the input's length or 1, and
+ * an axis of length 1 repeats the same value along the input's axis. That is the whole
+ * difference between Dropout (mask shape = input shape, a fresh value per unit) and
+ * SpatialDropout2D (mask [batch, 1, 1, channels], one value per feature map).
+ */
+
+/**
+ * Inverted dropout's mask: each element is 0 with probability `rate` (dropped) and
+ * 1 / (1 - rate) otherwise (kept, scaled so the expected output equals the input).
+ * `uniform` draws from [0, 1) (a seeded stream).
+ */
+export function drawDropoutMask(mask: Float32Array, rate: number, uniform: () => number): void {
+  const scale = 1 / (1 - rate);
+  for (let i = 0; i < mask.length; i++) mask[i] = uniform() < rate ? 0 : scale;
+}
+
+/** Reused odometer for the broadcast loops (no allocation per call); ranks up to 8. */
+const index = new Int32Array(8);
+const maskStride = new Int32Array(8);
+
+/**
+ * out = x * mask (or out += x * mask when `accumulate`), the mask broadcast from `maskShape` to
+ * `shape`. Used forward (x = input) and backward (x = upstream gradient): the same cached mask.
+ */
+export function broadcastMultiply(
+  x: Float32Array,
+  mask: Float32Array,
+  out: Float32Array,
+  shape: readonly number[],
+  maskShape: readonly number[],
+  accumulate = false,
+): void {
+  if (mask.length === x.length) {
+    // Same shape: plain elementwise product.
+    if (accumulate) for (let i = 0; i < x.length; i++) out[i] += x[i] * mask[i];
+    else for (let i = 0; i < x.length; i++) out[i] = x[i] * mask[i];
+    return;
+  }
+  broadcastWalk(shape, maskShape, (offset, m, inner, innerStride) => {
+    // One run along the last axis: the mask advances by innerStride (1, or 0 when broadcast).
+    if (accumulate) for (let j = 0; j < inner; j++) out[offset + j] += x[offset + j] * mask[m + j * innerStride];
+    else for (let j = 0; j < inner; j++) out[offset + j] = x[offset + j] * mask[m + j * innerStride];
+  });
+}
+
+/** out += values, the values broadcast from `valuesShape` to `shape` (AlphaDropout's offset). */
+export function broadcastAdd(values: Float32Array, out: Float32Array, shape: readonly number[], valuesShape: readonly number[]): void {
+  broadcastWalk(shape, valuesShape, (offset, m, inner, innerStride) => {
+    for (let j = 0; j < inner; j++) out[offset + j] += values[m + j * innerStride];
+  });
+}
+
+/**
+ * Calls `run(offset, maskOffset, inner, innerStride)` for every run of the last axis of `shape`,
+ * in row-major order, with the matching offset into a mask of `maskShape`.
+ */
+function broadcastWalk(
+  shape: readonly number[],
+  maskShape: readonly number[],
+  run: (offset: number, maskOffset: number, inner: number, innerStride: number) => void,
+): void {
+  const rank = shape.length;
+  if (maskShape.length !== rank || rank > index.length) {
+    throw new RangeError(`broadcast: mask shape [${maskShape.join(', ')}] does not fit shape [${shape.join(', ')}]`);
+  }
+  // Mask strides, 0 on broadcast axes.
+  let stride = 1;
+  for (let a = rank - 1; a >= 0; a--) {
+    if (maskShape[a] !== 1 && maskShape[a] !== shape[a]) {
+      throw new RangeError(`broadcast: mask axis ${a} has length ${maskShape[a]}; expected 1 or ${shape[a]}`);
+    }
+    maskStride[a] = maskShape[a] === 1 ? 0 : stride;
+    stride *= maskShape[a];
+    index[a] = 0;
+  }
+  const inner = rank === 0 ? 1 : shape[rank - 1];
+  const innerStride = rank === 0 ? 0 : maskStride[rank - 1];
+  let total = 1;
+  for (let a = 0; a < rank; a++) total *= shape[a];
+  // Walk the outer axes like an odometer, one run of the last axis at a time.
+  for (let offset = 0, m = 0; offset < total; offset += inner) {
+    run(offset, m, inner, innerStride);
+    for (let a = rank - 2; a >= 0; a--) {
+      index[a]++;
+      m += maskStride[a];
+      if (index[a] < shape[a]) break;
+      m -= maskStride[a] * shape[a];
+      index[a] = 0;
+    }
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Dense: the fully connected layer, `output = activation(input · kernel + bias)`.
+ *
+ * Input [batch, ..., in] -> output [batch, ..., units]. On input of rank > 2 it works on the last
+ * axis, as Keras does. Weights in Keras order: kernel [in, units], bias [units].
+ */
+import { ActivationName, resolveActivation } from '../lib/activations';
+import { CallContext } from '../lib/autodiff';
+import { Constraint } from '../lib/constraints';
+import { Initializer, resolveInitializer } from '../lib/initializers';
+import { BuildRandom, Layer, LayerArgs } from '../lib/layer';
+import { dense } from '../lib/ops';
+import { Tensor } from '../lib/tensor';
+
+/** Options of `Dense`. */
+export interface DenseArgs extends LayerArgs {
+  /** Activation name (default 'linear'). */
+  activation?: string;
+  /** Whether to add a bias (default true). */
+  useBias?: boolean;
+  /** Kernel initializer (default 'glorotUniform'). */
+  kernelInitializer?: string | Initializer;
+  /** Bias initializer (default 'zeros'). */
+  biasInitializer?: string | Initializer;
+  kernelConstraint?: Constraint;
+  biasConstraint?: Constraint;
+}
+
+export class Dense extends Layer {
+  readonly units: number;
+  readonly activation: ActivationName;
+  readonly useBias: boolean;
+  private readonly kernelInitializer: Initializer;
+  private readonly biasInitializer: Initializer;
+  private readonly kernelConstraint: Constraint | null;
+  private readonly biasConstraint: Constraint | null;
+
+  /** `units`: the size of the output's last axis. */
+  constructor(units: number, args: DenseArgs = {}) {
+    super(args);
+    if (!Number.isInteger(units) || units <= 0) {
+      throw new RangeError(`Dense '${this.name}': units must be a positive integer, got ${units}`);
+    }
+    this.units = units;
+    this.activation = resolveActivation(args.activation, `activation for Dense '${this.name}':`);
+    this.useBias = args.useBias ?? true;
+    this.kernelInitializer = resolveInitializer(args.kernelInitializer ?? 'glorotUniform', `kernelInitializer for Dense '${this.name}':`);
+    this.biasInitializer = resolveInitializer(args.biasInitializer ?? 'zeros', `biasInitializer for Dense '${this.name}':`);
+    this.kernelConstraint = args.kernelConstraint ?? null;
+    this.biasConstraint = args.biasConstraint ?? null;
+  }
+
+  /** The kernel [in, units] (after build). */
+  get kernel(): Tensor {
+    return this.weights[0];
+  }
+
+  /** The bias [units], or null without one. */
+  get bias(): Tensor | null {
+    return this.useBias ? this.weights[1] : null;
+  }
+
+  computeOutputShape(inputShape: readonly number[]): number[] {
+    if (inputShape.length === 0) throw new RangeError(`Dense '${this.name}': expected an input with a feature axis, got a scalar per sample`);
+    return [...inputShape.slice(0, -1), this.units];
+  }
+
+  protected override createWeights(inputShape: readonly number[], random: BuildRandom): void {
+    const inDim = inputShape[inputShape.length - 1];
+    this.addWeight('kernel', [inDim, this.units], (w) => this.kernelInitializer.fill(w, random.init), this.kernelConstraint);
+    if (this.useBias) this.addWeight('bias', [this.units], (w) => this.biasInitializer.fill(w, random.init), this.biasConstraint);
+  }
+
+  call(x: Tensor, ctx: CallContext): Tensor {
+    return dense(ctx, this.ws, x, this.kernel, this.bias, this.activation);
+  }
+}

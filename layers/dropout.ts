@@ -1,0 +1,260 @@
+/**
+ * The dropout family. During training, Dropout sets each input unit to 0 with probability
+ * `rate` and scales the kept ones by 1 / (1 - rate) (inverted dropout), so nothing changes at
+ * inference, where every layer here is the identity.
+ *
+ * The mask is drawn once per forward pass, cached on the layer as `lastMask`, and the backward
+ * pass multiplies the upstream gradient by that same mask: the units dropped on the way forward
+ * get no gradient on the way back.
+ *
+ * A spatial dropout is a dropout with another noise shape: SpatialDropout2D draws one value per
+ * (sample, channel), [batch, 1, 1, channels], and broadcasts it over every row and column, so
+ * whole feature maps are dropped (Tompson et al., 2015).
+ */
+import { drawDropoutMask } from '../kernels/dropout';
+import { SELU_ALPHA, SELU_SCALE } from '../kernels/activations';
+import { CallContext } from '../lib/autodiff';
+import { BuildRandom, Layer, LayerArgs } from '../lib/layer';
+import { scaleShift } from '../lib/ops';
+import { RandomStream, Seed } from '../lib/random';
+import { shapeToString, Tensor } from '../lib/tensor';
+
+/** Options of `Dropout` and the spatial dropouts. */
+export interface DropoutArgs extends LayerArgs {
+  /**
+   * Shape of the mask, batch axis first (Keras' noise_shape); `null` entries take the input's
+   * length. An axis of length 1 shares one draw along that axis. Default: the input's shape.
+   */
+  noiseShape?: readonly (number | null)[];
+  /** A seed of the layer's own (default: derived from the model's seed and the layer's position). */
+  seed?: Seed;
+}
+
+/** Throws the RangeError the whole family uses for a bad rate. */
+function checkRate(layer: string, rate: number): void {
+  if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
+    throw new RangeError(
+      `${layer}: rate must be in [0, 1) (the probability of dropping a unit), got ${rate}. ` +
+        'Papers often quote the keep probability p instead: rate = 1 - p.',
+    );
+  }
+}
+
+/** The base of the family: a layer with its own seeded stream and no weights; output shape = input shape. */
+abstract class NoiseLayer extends Layer {
+  protected random: RandomStream | null = null;
+  private readonly ownSeed: Seed | undefined;
+
+  constructor(args: LayerArgs & { seed?: Seed }) {
+    super(args);
+    this.ownSeed = args.seed;
+  }
+
+  computeOutputShape(inputShape: readonly number[]): number[] {
+    return inputShape.slice();
+  }
+
+  protected override createWeights(_inputShape: readonly number[], random: BuildRandom): void {
+    this.random = new RandomStream(this.ownSeed !== undefined ? String(this.ownSeed) : `${random.layerSeed}/noise`);
+  }
+
+  /** The layer's stream (a layer used outside a model seeds itself from its own seed or name). */
+  protected stream(): RandomStream {
+    if (this.random === null) this.random = new RandomStream(this.ownSeed !== undefined ? String(this.ownSeed) : this.name);
+    return this.random;
+  }
+}
+
+/**
+ * Dropout(rate): input [batch, ...] -> output of the same shape. Training: y = x * mask with
+ * mask 0 (probability `rate`) or 1 / (1 - rate), of shape `noiseShape` broadcast over the input.
+ * Inference: y = x.
+ *
+ * On a sequence [batch, time, features] the default mask has the input's shape, so each time
+ * step gets a different mask (unlike LSTM's own `dropout`, which reuses one mask per sequence).
+ */
+export class Dropout extends NoiseLayer {
+  /** Probability of dropping a unit (Keras' meaning; the keep probability is 1 - rate). */
+  readonly rate: number;
+  /**
+   * The mask of the last training forward pass, of the noise shape: 0 where a unit was dropped,
+   * 1 / (1 - rate) where it was kept. Reused (overwritten) by the next pass: clone it to keep it.
+   */
+  lastMask: Tensor | null = null;
+  private readonly noiseShapeArg: readonly (number | null)[] | undefined;
+
+  constructor(rate: number, args: DropoutArgs = {}) {
+    super(args);
+    checkRate(`${new.target.name} '${this.name}'`, rate);
+    this.rate = rate;
+    this.noiseShapeArg = args.noiseShape;
+  }
+
+  /** The mask's shape for an input of (batch-first) `shape`. */
+  noiseShape(shape: readonly number[]): number[] {
+    if (this.noiseShapeArg === undefined) return shape.slice();
+    if (this.noiseShapeArg.length !== shape.length) {
+      throw new RangeError(
+        `${this.className} '${this.name}': noiseShape ${JSON.stringify(this.noiseShapeArg)} has ${this.noiseShapeArg.length} axes; the input ${shapeToString(shape)} has ${shape.length} (batch axis included)`,
+      );
+    }
+    return this.noiseShapeArg.map((d, a) => (d === null ? shape[a] : d));
+  }
+
+  override computeOutputShape(inputShape: readonly number[]): number[] {
+    if (this.noiseShapeArg !== undefined) this.noiseShape([1, ...inputShape]);
+    return inputShape.slice();
+  }
+
+  call(x: Tensor, ctx: CallContext): Tensor {
+    if (!ctx.training || this.rate === 0) return x;
+    // Draw the mask for this pass and cache it on the layer.
+    const maskShape = this.noiseShape(x.shape);
+    const mask = this.ws.get('mask', maskShape);
+    const random = this.stream();
+    drawDropoutMask(mask.data, this.rate, () => random.uniform());
+    this.lastMask = mask;
+    // Apply it, y = x * mask (broadcast along the mask's axes of length 1); the op's backward
+    // multiplies the upstream gradient by the same cached mask.
+    return scaleShift(ctx, this.ws, x, mask, null);
+  }
+}
+
+/** Options of the spatial dropouts. */
+export interface SpatialDropoutArgs extends LayerArgs {
+  seed?: Seed;
+  /** Where the channels are: `'channelsLast'` (default, [batch, ..., channels]) or `'channelsFirst'`. */
+  dataFormat?: 'channelsLast' | 'channelsFirst';
+}
+
+/** A Dropout whose mask has one value per (sample, channel), shared over every spatial position. */
+abstract class SpatialDropout extends Dropout {
+  /** Rank of the input, batch axis included. */
+  protected abstract readonly inputRank: number;
+  private readonly channelsFirst: boolean;
+
+  constructor(rate: number, args: SpatialDropoutArgs = {}) {
+    super(rate, args);
+    this.channelsFirst = args.dataFormat === 'channelsFirst';
+  }
+
+  override noiseShape(shape: readonly number[]): number[] {
+    const rank = this.inputRank;
+    if (shape.length !== rank) {
+      throw new RangeError(
+        `${this.className} '${this.name}': expected an input of rank ${rank} (batch, ${rank - 2} spatial axes, channels), got ${shapeToString(shape)}`,
+      );
+    }
+    // Length 1 on every spatial axis: keep only the batch and channel axes.
+    const channelAxis = this.channelsFirst ? 1 : rank - 1;
+    return shape.map((d, a) => (a === 0 || a === channelAxis ? d : 1));
+  }
+
+  override computeOutputShape(inputShape: readonly number[]): number[] {
+    this.noiseShape([1, ...inputShape]);
+    return inputShape.slice();
+  }
+}
+
+/** SpatialDropout1D(rate): input [batch, steps, channels]; drops whole channels, mask [batch, 1, channels]. */
+export class SpatialDropout1D extends SpatialDropout {
+  protected readonly inputRank = 3;
+}
+
+/** SpatialDropout2D(rate): input [batch, rows, cols, channels]; drops whole feature maps, mask [batch, 1, 1, channels]. */
+export class SpatialDropout2D extends SpatialDropout {
+  protected readonly inputRank = 4;
+}
+
+/** SpatialDropout3D(rate): input [batch, d1, d2, d3, channels]; drops whole volumes, mask [batch, 1, 1, 1, channels]. */
+export class SpatialDropout3D extends SpatialDropout {
+  protected readonly inputRank = 5;
+}
+
+/**
+ * GaussianDropout(rate): multiplicative noise y = x * n, n ~ N(1, rate / (1 - rate)) per unit,
+ * during training only. `lastMask` holds the noise of the last pass.
+ */
+export class GaussianDropout extends NoiseLayer {
+  readonly rate: number;
+  lastMask: Tensor | null = null;
+
+  constructor(rate: number, args: LayerArgs & { seed?: Seed } = {}) {
+    super(args);
+    checkRate(`GaussianDropout '${this.name}'`, rate);
+    this.rate = rate;
+  }
+
+  call(x: Tensor, ctx: CallContext): Tensor {
+    if (!ctx.training || this.rate === 0) return x;
+    const stddev = Math.sqrt(this.rate / (1 - this.rate));
+    const noise = this.ws.get('noise', x.shape);
+    const random = this.stream();
+    // One multiplicative factor per unit.
+    for (let i = 0; i < noise.size; i++) noise.data[i] = 1 + stddev * random.normal();
+    this.lastMask = noise;
+    return scaleShift(ctx, this.ws, x, noise, null);
+  }
+}
+
+/** GaussianNoise(stddev): additive noise y = x + N(0, stddev^2) during training only; the gradient passes unchanged. */
+export class GaussianNoise extends NoiseLayer {
+  readonly stddev: number;
+  /** The noise added in the last training pass. */
+  lastNoise: Tensor | null = null;
+
+  constructor(stddev: number, args: LayerArgs & { seed?: Seed } = {}) {
+    super(args);
+    if (typeof stddev !== 'number' || !(stddev >= 0) || !Number.isFinite(stddev)) {
+      throw new RangeError(`GaussianNoise '${this.name}': stddev must be a finite number >= 0, got ${stddev}`);
+    }
+    this.stddev = stddev;
+  }
+
+  call(x: Tensor, ctx: CallContext): Tensor {
+    if (!ctx.training || this.stddev === 0) return x;
+    const noise = this.ws.get('noise', x.shape);
+    const random = this.stream();
+    for (let i = 0; i < noise.size; i++) noise.data[i] = this.stddev * random.normal();
+    this.lastNoise = noise;
+    return scaleShift(ctx, this.ws, x, null, noise);
+  }
+}
+
+/**
+ * AlphaDropout(rate): dropout for SELU networks (Klambauer et al., 2017). Dropped units are set to
+ * SELU's negative saturation value, then an affine map a * x + b restores the mean and variance,
+ * as Keras computes it. `lastMask` holds the multiplier a * keep (0 where dropped).
+ */
+export class AlphaDropout extends NoiseLayer {
+  readonly rate: number;
+  lastMask: Tensor | null = null;
+  private readonly noiseShapeArg: readonly (number | null)[] | undefined;
+
+  constructor(rate: number, args: DropoutArgs = {}) {
+    super(args);
+    checkRate(`AlphaDropout '${this.name}'`, rate);
+    this.rate = rate;
+    this.noiseShapeArg = args.noiseShape;
+  }
+
+  call(x: Tensor, ctx: CallContext): Tensor {
+    if (!ctx.training || this.rate === 0) return x;
+    const rate = this.rate;
+    const alphaP = -SELU_ALPHA * SELU_SCALE;
+    const a = ((1 - rate) * (1 + rate * alphaP * alphaP)) ** -0.5;
+    const b = -a * alphaP * rate;
+    const shape = this.noiseShapeArg ? this.noiseShapeArg.map((d, i) => (d === null ? x.shape[i] : d)) : x.shape;
+    const mask = this.ws.get('mask', shape);
+    const offset = this.ws.get('offset', shape);
+    const random = this.stream();
+    // keep -> multiplier a, offset b; drop -> multiplier 0, offset a * alphaP + b.
+    for (let i = 0; i < mask.size; i++) {
+      const keep = random.uniform() >= rate;
+      mask.data[i] = keep ? a : 0;
+      offset.data[i] = keep ? b : a * alphaP + b;
+    }
+    this.lastMask = mask;
+    return scaleShift(ctx, this.ws, x, mask, offset);
+  }
+}

@@ -1,0 +1,23 @@
+/** Activations by name (Keras spellings and camelCase). The kernels are in `kernels/activations.ts`. */
+import { ActivationName } from '../kernels/activations';
+import { lookUpName } from './names';
+
+export type { ActivationName };
+
+const KNOWN: Record<string, ActivationName> = {
+  linear: 'linear',
+  relu: 'relu',
+  sigmoid: 'sigmoid',
+  tanh: 'tanh',
+  softmax: 'softmax',
+  elu: 'elu',
+  selu: 'selu',
+  softplus: 'softplus',
+  softsign: 'softsign',
+};
+
+/** `'relu'`, `'Sigmoid'`... -> the kernel's name; undefined/null -> `'linear'`; unknown -> Error listing the known ones. */
+export function resolveActivation(name: string | null | undefined, where = 'activation'): ActivationName {
+  if (name === undefined || name === null) return 'linear';
+  return lookUpName(`${where}`, name.toLowerCase(), KNOWN);
+}

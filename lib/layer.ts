@@ -1,0 +1,141 @@
+/**
+ * The base of every layer: a small object with its weights, a `build` that creates them once the
+ * input shape is known, and a `call` that runs the forward ops (which record their own backward).
+ * Shapes in `build` and `computeOutputShape` are per sample (no batch axis), as Keras' input_shape.
+ */
+import { CallContext, Workspace } from './autodiff';
+import { Constraint } from './constraints';
+import { RandomStream } from './random';
+import { Tensor, shapeToString } from './tensor';
+
+/** Options every layer accepts. */
+export interface LayerArgs {
+  /** The layer's name (default: its class in snake_case with a counter, as Keras names them). */
+  name?: string;
+  /** Per-sample input shape, for the first layer of a model. */
+  inputShape?: readonly number[];
+  /** Shorthand for `inputShape: [inputDim]`. */
+  inputDim?: number;
+  /** Whether the optimizer updates this layer's weights (default true). */
+  trainable?: boolean;
+}
+
+/** Seeded streams a layer draws from when it is built. */
+export interface BuildRandom {
+  /** Stream for initial weights (shared by the model, drawn in layer order). */
+  init: RandomStream;
+  /** Seed from which the layer derives a stream of its own (e.g. for dropout masks). */
+  layerSeed: string;
+}
+
+const nameCounters = new Map<string, number>();
+
+/** Keras-style unique names: `dense`, `dense_1`, `dense_2`, ... */
+function uniqueName(base: string): string {
+  const n = nameCounters.get(base) ?? 0;
+  nameCounters.set(base, n + 1);
+  return n === 0 ? base : `${base}_${n}`;
+}
+
+export abstract class Layer {
+  readonly name: string;
+  /** Per-sample input shape given by the user (first layer only), or null. */
+  readonly declaredInputShape: number[] | null;
+  trainable: boolean;
+  /** Per-sample input and output shapes, set by `build`. */
+  inputShape: number[] | null = null;
+  outputShape: number[] | null = null;
+  /** The layer's weights, in Keras order (e.g. Dense: kernel, bias). */
+  weights: Tensor[] = [];
+  /** Names of the weights, parallel to `weights` (e.g. `kernel`, `bias`). */
+  weightNames: string[] = [];
+  /** Constraint of each weight, parallel to `weights`, or null. */
+  constraints: (Constraint | null)[] = [];
+  /** Reused buffers of this layer's ops. */
+  protected readonly ws = new Workspace();
+
+  constructor(args: LayerArgs = {}) {
+    this.name = args.name ?? uniqueName(toSnake(this.className));
+    if (args.inputShape !== undefined && args.inputDim !== undefined) {
+      throw new Error(`${this.className} '${this.name}': give inputShape or inputDim, not both`);
+    }
+    const shape = args.inputDim !== undefined ? [args.inputDim] : args.inputShape;
+    if (shape !== undefined) {
+      if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
+        throw new RangeError(
+          `${this.className} '${this.name}': ${args.inputDim !== undefined ? 'inputDim' : 'inputShape'} must be positive integers (per sample, no batch axis), got ${JSON.stringify(args.inputDim ?? shape)}`,
+        );
+      }
+    }
+    this.declaredInputShape = shape ? shape.slice() : null;
+    this.trainable = args.trainable ?? true;
+  }
+
+  /** The class name as Keras spells it (`Dense`, `Dropout`). */
+  get className(): string {
+    return this.constructor.name;
+  }
+
+  get built(): boolean {
+    return this.outputShape !== null;
+  }
+
+  /** Creates the weights for a per-sample `inputShape`; called once by the model. */
+  build(inputShape: readonly number[], random: BuildRandom): void {
+    this.outputShape = this.computeOutputShape(inputShape);
+    this.inputShape = inputShape.slice();
+    this.createWeights(inputShape, random);
+  }
+
+  /** Creates this layer's weights (none by default). */
+  protected createWeights(_inputShape: readonly number[], _random: BuildRandom): void {}
+
+  /** Adds a weight of `shape` filled by `fill`, with an optional constraint. */
+  protected addWeight(name: string, shape: readonly number[], fill: (w: Tensor) => void, constraint: Constraint | null = null): Tensor {
+    const w = Tensor.zeros(shape);
+    fill(w);
+    w.grad = new Float32Array(w.size);
+    this.weights.push(w);
+    this.weightNames.push(name);
+    this.constraints.push(constraint);
+    return w;
+  }
+
+  /** Per-sample output shape for a per-sample input shape; throws a clear Error if it does not fit. */
+  abstract computeOutputShape(inputShape: readonly number[]): number[];
+
+  /** The forward pass on a batch; ops record their backward on `ctx.tape`. */
+  abstract call(x: Tensor, ctx: CallContext): Tensor;
+
+  /** Copies of the weights, in Keras order. */
+  getWeights(): Tensor[] {
+    return this.weights.map((w) => w.clone());
+  }
+
+  /** Replaces the weights' values (shapes must match, in Keras order). */
+  setWeights(values: readonly Tensor[]): void {
+    if (values.length !== this.weights.length) {
+      throw new RangeError(`${this.className} '${this.name}'.setWeights: expected ${this.weights.length} arrays, got ${values.length}`);
+    }
+    values.forEach((v, i) => {
+      const w = this.weights[i];
+      const t = Tensor.from(v, `${this.name}.${this.weightNames[i]}`);
+      if (t.shape.length !== w.shape.length || t.shape.some((d, a) => d !== w.shape[a])) {
+        throw new RangeError(
+          `${this.className} '${this.name}'.setWeights: ${this.weightNames[i]} must have shape ${shapeToString(w.shape)}, got ${shapeToString(t.shape)}`,
+        );
+      }
+      w.data.set(t.data);
+    });
+  }
+
+  /** Number of scalars in the weights. */
+  countParams(): number {
+    return this.weights.reduce((n, w) => n + w.size, 0);
+  }
+}
+
+/** Keras' to_snake_case: `SpatialDropout2D` -> `spatial_dropout2d`, `LSTM` -> `lstm`. */
+function toSnake(name: string): string {
+  return name.replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+}

@@ -1,0 +1,85 @@
+/**
+ * Metrics, computed from the same forward pass as the loss. `accuracy` (or `acc`) means binary,
+ * categorical or sparse categorical accuracy, chosen from the loss and the output width as Keras
+ * chooses it.
+ */
+import { LossName } from './losses';
+import { lookUpName } from './names';
+
+/** A metric: the batch mean of a per-sample score, from labels and predictions. */
+export type MetricFn = (yTrue: Float32Array, yPred: Float32Array, rows: number, cols: number) => number;
+
+/** A metric as asked for (`name` is the key in `history.history`) and the function that computes it. */
+export interface Metric {
+  name: string;
+  fn: MetricFn;
+}
+
+/** Fraction of elements where (p > 0.5) equals the label. */
+export const binaryAccuracy: MetricFn = (t, p, rows, cols) => {
+  const n = rows * cols;
+  let hits = 0;
+  for (let i = 0; i < n; i++) if ((p[i] > 0.5 ? 1 : 0) === t[i]) hits++;
+  return hits / n;
+};
+
+/** Fraction of rows where argmax(p) equals argmax(t) (one-hot labels). */
+export const categoricalAccuracy: MetricFn = (t, p, rows, cols) => {
+  let hits = 0;
+  for (let r = 0; r < rows; r++) if (argmax(p, r * cols, cols) === argmax(t, r * cols, cols)) hits++;
+  return hits / rows;
+};
+
+/** Fraction of rows where argmax(p) equals the integer label. */
+export const sparseCategoricalAccuracy: MetricFn = (t, p, rows, cols) => {
+  let hits = 0;
+  for (let r = 0; r < rows; r++) if (argmax(p, r * cols, cols) === t[r]) hits++;
+  return hits / rows;
+};
+
+/** Mean of (p - t)^2. */
+export const meanSquaredError: MetricFn = (t, p, rows, cols) => {
+  let s = 0;
+  for (let i = 0; i < rows * cols; i++) s += (p[i] - t[i]) * (p[i] - t[i]);
+  return s / (rows * cols);
+};
+
+/** Mean of |p - t|. */
+export const meanAbsoluteError: MetricFn = (t, p, rows, cols) => {
+  let s = 0;
+  for (let i = 0; i < rows * cols; i++) s += Math.abs(p[i] - t[i]);
+  return s / (rows * cols);
+};
+
+function argmax(x: Float32Array, offset: number, n: number): number {
+  let best = 0;
+  for (let j = 1; j < n; j++) if (x[offset + j] > x[offset + best]) best = j;
+  return best;
+}
+
+type Kind = 'accuracy' | MetricFn;
+const KNOWN: Record<string, Kind> = {
+  accuracy: 'accuracy',
+  acc: 'accuracy',
+  binary_accuracy: binaryAccuracy,
+  categorical_accuracy: categoricalAccuracy,
+  sparse_categorical_accuracy: sparseCategoricalAccuracy,
+  mean_squared_error: meanSquaredError,
+  mse: meanSquaredError,
+  mean_absolute_error: meanAbsoluteError,
+  mae: meanAbsoluteError,
+};
+
+/**
+ * Resolves a metric name for a model compiled with `loss` whose output's last axis has `units`
+ * elements. Unknown names throw an Error listing the known ones.
+ */
+export function resolveMetric(name: unknown, loss: LossName, units: number): Metric {
+  const kind = lookUpName('metric', name, KNOWN);
+  let fn: MetricFn;
+  if (kind !== 'accuracy') fn = kind;
+  else if (loss === 'sparse_categorical_crossentropy') fn = sparseCategoricalAccuracy;
+  else if (loss === 'binary_crossentropy' || units === 1) fn = binaryAccuracy;
+  else fn = categoricalAccuracy;
+  return { name: name as string, fn };
+}

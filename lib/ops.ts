@@ -1,0 +1,94 @@
+/**
+ * Differentiable operations. Each op runs its forward kernel, then (if a tape is recording)
+ * records, right beside it, the closure that sends the output's gradient back to its inputs.
+ * Buffers come from the caller's `Workspace`, so a step allocates nothing once warm.
+ */
+import { activationBackward, activationForward, ActivationName } from '../kernels/activations';
+import { broadcastAdd, broadcastMultiply } from '../kernels/dropout';
+import { biasAdd } from '../kernels/elementwise';
+import { matmul } from '../kernels/matmul';
+import { sumRows } from '../kernels/reductions';
+import { CallContext, Workspace } from './autodiff';
+import { Tensor } from './tensor';
+
+/** `shape` with its last axis replaced by `size`. */
+export function withLastAxis(shape: readonly number[], size: number): number[] {
+  const out = shape.slice();
+  out[out.length - 1] = size;
+  return out;
+}
+
+/**
+ * Dense: y = act(x · kernel + bias) on the last axis.
+ * x: [..., in], kernel: [in, units], bias: [units] or null -> y: [..., units].
+ */
+export function dense(
+  ctx: CallContext,
+  ws: Workspace,
+  x: Tensor,
+  kernel: Tensor,
+  bias: Tensor | null,
+  activation: ActivationName,
+): Tensor {
+  const inDim = kernel.shape[0];
+  const units = kernel.shape[1];
+  const rows = x.size / inDim;
+  const y = ws.get('dense.y', withLastAxis(x.shape, units));
+  matmul(x.data, kernel.data, y.data, rows, inDim, units);
+  if (bias !== null) biasAdd(y.data, bias.data, rows, units);
+  activationForward(activation, y.data, y.data, y.size, units);
+
+  ctx.tape?.record(y, () => {
+    const dy = y.grad as Float32Array;
+    // dz = dy * act'(z), from the saved output y
+    const dz = activation === 'linear' ? dy : ws.get('dense.dz', y.shape).data;
+    activationBackward(activation, y.data, dy, dz, y.size, units);
+    // d kernel += x^T · dz ;  d bias += column sums of dz ;  dx += dz · kernel^T
+    if (kernel.grad !== null) matmul(x.data, dz, kernel.grad, inDim, rows, units, true, false, true);
+    if (bias !== null && bias.grad !== null) sumRows(dz, bias.grad, rows, units, true);
+    if (x.grad !== null) matmul(dz, kernel.data, x.grad, rows, units, inDim, false, true, true);
+  });
+  return y;
+}
+
+/**
+ * sum(y * weights): a scalar that makes `weights` the upstream gradient of y. The gradient checks
+ * and the fixtures ("gradients of sum(y * G)") use it as a loss.
+ */
+export function weightedSum(ctx: CallContext, ws: Workspace, y: Tensor, weights: Tensor): Tensor {
+  if (weights.size !== y.size) {
+    throw new RangeError(`weightedSum: weights have ${weights.size} elements, y has ${y.size}`);
+  }
+  const out = ws.get('weightedSum.out', []);
+  let s = 0;
+  for (let i = 0; i < y.size; i++) s += y.data[i] * weights.data[i];
+  out.data[0] = s;
+  ctx.tape?.record(out, () => {
+    const g = (out.grad as Float32Array)[0];
+    const dy = y.grad;
+    if (dy === null) return;
+    for (let i = 0; i < y.size; i++) dy[i] += g * weights.data[i];
+  });
+  return out;
+}
+
+/**
+ * y = x * scale + shift, with `scale` and `shift` broadcast from their shapes (each axis the
+ * input's length or 1); either may be null (1 or 0). This is how every dropout applies its mask:
+ * Dropout's scale is the cached mask, AlphaDropout adds a shift, GaussianNoise has only a shift.
+ * Backward: dx += dy * scale, the same cached mask.
+ */
+export function scaleShift(ctx: CallContext, ws: Workspace, x: Tensor, scale: Tensor | null, shift: Tensor | null): Tensor {
+  const y = ws.get('scaleShift.y', x.shape);
+  if (scale !== null) broadcastMultiply(x.data, scale.data, y.data, x.shape, scale.shape);
+  else y.data.set(x.data);
+  if (shift !== null) broadcastAdd(shift.data, y.data, x.shape, shift.shape);
+
+  ctx.tape?.record(y, () => {
+    const dy = y.grad as Float32Array;
+    if (x.grad === null) return;
+    if (scale !== null) broadcastMultiply(dy, scale.data, x.grad, x.shape, scale.shape, true);
+    else for (let i = 0; i < dy.length; i++) x.grad[i] += dy[i];
+  });
+  return y;
+}

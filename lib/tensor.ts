@@ -1,0 +1,220 @@
+/**
+ * Tensor: a shape over a contiguous, row-major Float32Array.
+ *
+ * The data is always contiguous, so a kernel can walk it with plain index arithmetic; `nd` gives
+ * the same memory as an `ndarray` view, and `rows(start, end)` slices along the first axis
+ * without copying (a batch of rows is a `subarray` of the parent's data).
+ */
+import ndarray, { NdArray } from 'ndarray';
+import ops from 'ndarray-ops';
+
+/** A shape: one non-negative integer per axis. */
+export type Shape = readonly number[];
+
+/** Nested JavaScript arrays of numbers, as `toArray()` returns them. */
+export type NestedArray = number[] | NestedArray[];
+
+/** Anything the engine accepts where it wants a tensor. */
+export type TensorLike =
+  | Tensor
+  | NdArray
+  | NestedArray
+  | { data: Float32Array | Float64Array | ArrayLike<number>; shape: Shape };
+
+/** Number of elements of a shape (1 for a scalar `[]`). */
+export function sizeOf(shape: Shape): number {
+  let size = 1;
+  for (const d of shape) size *= d;
+  return size;
+}
+
+/** `[2, 3]` as the text `[2, 3]`, for error messages. */
+export function shapeToString(shape: Shape): string {
+  return `[${shape.join(', ')}]`;
+}
+
+export class Tensor {
+  /** Length of each axis, outermost first. */
+  readonly shape: number[];
+  /** The elements in row-major order. */
+  readonly data: Float32Array;
+  /** Gradient of the loss with respect to this tensor, filled by `tape.backward()` when not null. */
+  grad: Float32Array | null = null;
+
+  /** Wraps `data` (not copied) as a tensor of `shape`; their sizes must agree. */
+  constructor(data: Float32Array, shape: Shape) {
+    for (const d of shape) {
+      if (!Number.isInteger(d) || d < 0) {
+        throw new RangeError(`Tensor: shape must hold non-negative integers, got ${shapeToString(shape)}`);
+      }
+    }
+    if (sizeOf(shape) !== data.length) {
+      throw new RangeError(
+        `Tensor: shape ${shapeToString(shape)} holds ${sizeOf(shape)} elements but the data has ${data.length}`,
+      );
+    }
+    this.shape = shape.slice();
+    this.data = data;
+  }
+
+  /** A tensor of zeros. */
+  static zeros(shape: Shape): Tensor {
+    return new Tensor(new Float32Array(sizeOf(shape)), shape);
+  }
+
+  /** A tensor with every element equal to `value`. */
+  static full(shape: Shape, value: number): Tensor {
+    return new Tensor(new Float32Array(sizeOf(shape)).fill(value), shape);
+  }
+
+  /**
+   * Converts nested arrays, an ndarray, `{ data, shape }` or a Tensor (returned as it is) into a
+   * Tensor. `name` is the argument's name in error messages.
+   */
+  static from(value: TensorLike, name = 'input'): Tensor {
+    if (value instanceof Tensor) return value;
+    if (Array.isArray(value)) return fromNested(value, name);
+    if (isNdArray(value)) return fromNdArray(value);
+    if (value !== null && typeof value === 'object' && 'data' in value && 'shape' in value) {
+      const data = value.data instanceof Float32Array ? value.data : Float32Array.from(value.data);
+      return new Tensor(data, value.shape);
+    }
+    throw new TypeError(
+      `${name}: expected nested arrays of numbers, an ndarray, { data, shape } or a Tensor, got ${describe(value)}`,
+    );
+  }
+
+  /** Number of axes. */
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** Number of elements. */
+  get size(): number {
+    return this.data.length;
+  }
+
+  /** The same memory as an `ndarray` view (no copy). */
+  get nd(): NdArray<Float32Array> {
+    return ndarray(this.data, this.shape.slice());
+  }
+
+  /** Rows `start` (inclusive) to `end` (exclusive) of the first axis, sharing this tensor's memory. */
+  rows(start: number, end: number): Tensor {
+    if (this.rank === 0 || start < 0 || end > this.shape[0] || start > end) {
+      throw new RangeError(`Tensor.rows: rows ${start}..${end} outside a tensor of shape ${shapeToString(this.shape)}`);
+    }
+    const rowSize = this.shape[0] === 0 ? 0 : this.size / this.shape[0];
+    return new Tensor(this.data.subarray(start * rowSize, end * rowSize), [end - start, ...this.shape.slice(1)]);
+  }
+
+  /** The same data under another shape of the same size (no copy). */
+  reshape(shape: Shape): Tensor {
+    return new Tensor(this.data, shape);
+  }
+
+  /** A deep copy (data copied, gradient not). */
+  clone(): Tensor {
+    return new Tensor(this.data.slice(), this.shape);
+  }
+
+  /** The element at `index` (one integer per axis). */
+  get(...index: number[]): number {
+    if (index.length !== this.rank) {
+      throw new RangeError(`Tensor.get: expected ${this.rank} indices, got ${index.length}`);
+    }
+    let offset = 0;
+    for (let axis = 0; axis < index.length; axis++) {
+      const i = index[axis];
+      if (!Number.isInteger(i) || i < 0 || i >= this.shape[axis]) {
+        throw new RangeError(`Tensor.get: index ${i} out of range for axis ${axis} of size ${this.shape[axis]}`);
+      }
+      offset = offset * this.shape[axis] + i;
+    }
+    return this.data[offset];
+  }
+
+  /** The elements as nested JavaScript arrays (a number for a scalar). */
+  toArray(): NestedArray | number {
+    if (this.rank === 0) return this.data[0];
+    const build = (axis: number, offset: number): NestedArray => {
+      const n = this.shape[axis];
+      if (axis === this.rank - 1) return Array.from(this.data.subarray(offset, offset + n));
+      const stride = sizeOf(this.shape.slice(axis + 1));
+      const out: NestedArray[] = [];
+      for (let i = 0; i < n; i++) out.push(build(axis + 1, offset + i * stride));
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  toString(): string {
+    return `Tensor${shapeToString(this.shape)}`;
+  }
+}
+
+function isNdArray(value: unknown): value is NdArray {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'shape' in value &&
+    'stride' in value &&
+    'offset' in value &&
+    'data' in value
+  );
+}
+
+function fromNdArray(value: NdArray): Tensor {
+  const out = Tensor.zeros(value.shape);
+  if (out.size > 0) ops.assign(out.nd, value);
+  return out;
+}
+
+function fromNested(value: NestedArray, name: string): Tensor {
+  // Walk down the first elements to find the shape, then check every sub-array against it.
+  const shape: number[] = [];
+  let probe: unknown = value;
+  while (Array.isArray(probe)) {
+    shape.push(probe.length);
+    probe = probe[0];
+    if (probe === undefined) break;
+  }
+  const out = Tensor.zeros(shape);
+  let offset = 0;
+  const fill = (part: unknown, axis: number, path: string): void => {
+    if (axis === shape.length) {
+      if (typeof part !== 'number') {
+        throw new TypeError(`${name}: expected a number at ${name}${path}, got ${describe(part)}`);
+      }
+      out.data[offset++] = part;
+      return;
+    }
+    if (!Array.isArray(part) || part.length !== shape[axis]) {
+      throw new TypeError(
+        `${name}: ragged nested array: ${name}${path} should be an array of length ${shape[axis]}, got ${describe(part)}`,
+      );
+    }
+    for (let i = 0; i < part.length; i++) fill(part[i], axis + 1, `${path}[${i}]`);
+  };
+  fill(value, 0, '');
+  return out;
+}
+
+/** Throws a RangeError naming `name` if `data` holds NaN or an infinity. */
+export function checkFinite(data: ArrayLike<number>, name: string): void {
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) {
+      throw new RangeError(`${name}: expected finite numbers, found ${data[i]} at flat index ${i}`);
+    }
+  }
+}
+
+/** A short description of any value, for error messages. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (value instanceof Tensor) return `a Tensor of shape ${shapeToString(value.shape)}`;
+  if (typeof value === 'string') return `the string '${value}'`;
+  if (typeof value === 'object') return `an object (${value.constructor?.name ?? 'Object'})`;
+  return `${typeof value} ${String(value)}`;
+}
