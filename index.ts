@@ -27,5 +27,7 @@ export { linePlot, scatterPlot, saveSvg } from './lib/plot';
 export { writeFileAtomic } from './lib/atomic-write';
 export { Dense } from './layers/dense';
 export type { DenseArgs } from './layers/dense';
+export { Dropout, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, GaussianDropout, GaussianNoise, AlphaDropout } from './layers/dropout';
+export type { DropoutArgs, SpatialDropoutArgs } from './layers/dropout';
 export { makeCircles, makeMoons, trainTestSplit, splitRows, NumpyRandomState } from './datasets';
 export type { MakeCirclesOptions, MakeMoonsOptions, ToyDataset, Split } from './datasets';

@@ -5,11 +5,13 @@
  * - Large shapes take the GotoBLAS road: op(B) is packed into NR-column panels, op(A) into MR-row
  *   panels (transposes are absorbed by the packing), both as float64 so the inner loop does no
  *   conversions, and an MR x NR register-blocked micro-kernel sweeps a contiguous k loop.
- * - Skinny shapes (a dimension of 1..3, as in a 2-500-1 MLP) skip packing, whose padding to 4 would
- *   waste most of the work, and run direct loops chosen so the innermost loop is contiguous.
+ * - Skinny shapes (n <= 3, k <= 8 or m <= 7, as in a 2-500-1 MLP) skip packing, whose cost and
+ *   padding to 4 would outweigh the work, and run direct loops whose innermost loop is contiguous.
  *
- * Everything is computed in float64 registers and rounded to float32 on store; the summation order
- * depends only on the shape, so the same inputs always give the same bits.
+ * Products and sums run in float64 and C is rounded to float32 when stored: once per 256-deep block
+ * in the packed path, once per dot product when n is small, after every 2 or 4 terms in the rank
+ * updates of the shallow path. The summation order depends only on the shape, so the same inputs
+ * always give the same bits.
  */
 
 /** Rows of op(A) in one packed panel and one micro-tile. */
@@ -20,17 +22,23 @@ const NR = 4;
 const KC = 256;
 /** Rows of op(A) packed at once (mc x kc doubles stay in L2). */
 const MC = 64;
-/** Columns of op(B) packed at once. */
-const NC = 2048;
+/** Columns of op(B) packed at once (kc x nc doubles stay in L2/L3). */
+const NC = 256;
 
-/** Skinny-shape thresholds: at or below these, direct loops beat packing (measured by bench/matmul.ts). */
+/** Skinny-shape thresholds: at or below any of these, direct loops beat packing (measured, see bench/matmul.ts). */
 const DIRECT_N = 3;
-const DIRECT_K = 4;
-const DIRECT_M = 3;
+const DIRECT_K = 8;
+const DIRECT_M = 7;
 
-/** Packing scratch, shared by all calls and grown only when a larger block is seen. */
-let packedA = new Float64Array(0);
-let packedB = new Float64Array(0);
+/**
+ * Packing scratch, shared by all calls. Sized once for the largest block, so no call allocates;
+ * being constants lets V8 fold their addresses and bounds into the micro-kernel (measured ~12% faster
+ * than scratch passed in or grown on demand).
+ */
+const packedA = new Float64Array(MC * KC);
+const packedB = new Float64Array(NC * KC);
+/** Bound once: a global `Math` lookup is slow when the module runs inside a vm context (jest). */
+const min = Math.min;
 /** Partial micro-tile at the right/bottom edges of C. */
 const edgeTile = new Float64Array(MR * NR);
 
@@ -66,24 +74,34 @@ export function matmul(a: Float32Array, b: Float32Array, c: Float32Array, m: num
   else blocked(a, b, c, m, k, n, sai, sap, sbp, sbj, accumulate);
 }
 
-/** Few columns (n <= DIRECT_N): every C element is one dot product over p; four rows share each op(B) load. */
+/**
+ * Few columns (n <= DIRECT_N): every C element is one dot product over p. Four rows share each op(B)
+ * load, and even and odd p go to separate accumulators so consecutive adds do not wait on each other.
+ */
 function dotRows(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number,
   sai: number, sap: number, sbp: number, sbj: number, accumulate: boolean): void {
   const a1 = sai, a2 = 2 * sai, a3 = 3 * sai;
   let i = 0;
-  // c[i..i+3, j] = sum_p op(A)[i..i+3, p] * op(B)[p, j]
   for (; i + 3 < m; i += 4) {
     for (let j = 0; j < n; j++) {
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, t0 = 0, t1 = 0, t2 = 0, t3 = 0;
       let ia = i * sai, ib = j * sbj;
-      for (let p = 0; p < k; p++) {
-        const bv = b[ib];
-        s0 += a[ia] * bv; s1 += a[ia + a1] * bv; s2 += a[ia + a2] * bv; s3 += a[ia + a3] * bv;
-        ia += sap; ib += sbp;
+      let p = 0;
+      // s_r += op(A)[i+r, p] * op(B)[p, j] and t_r += op(A)[i+r, p+1] * op(B)[p+1, j], p even
+      for (; p + 1 < k; p += 2) {
+        const b0 = b[ib], b1 = b[ib + sbp];
+        const ja = ia + sap;
+        s0 += a[ia] * b0; s1 += a[ia + a1] * b0; s2 += a[ia + a2] * b0; s3 += a[ia + a3] * b0;
+        t0 += a[ja] * b1; t1 += a[ja + a1] * b1; t2 += a[ja + a2] * b1; t3 += a[ja + a3] * b1;
+        ia += 2 * sap; ib += 2 * sbp;
+      }
+      if (p < k) {
+        const b0 = b[ib];
+        s0 += a[ia] * b0; s1 += a[ia + a1] * b0; s2 += a[ia + a2] * b0; s3 += a[ia + a3] * b0;
       }
       const ci = i * n + j;
-      if (accumulate) { c[ci] += s0; c[ci + n] += s1; c[ci + 2 * n] += s2; c[ci + 3 * n] += s3; }
-      else { c[ci] = s0; c[ci + n] = s1; c[ci + 2 * n] = s2; c[ci + 3 * n] = s3; }
+      if (accumulate) { c[ci] += s0 + t0; c[ci + n] += s1 + t1; c[ci + 2 * n] += s2 + t2; c[ci + 3 * n] += s3 + t3; }
+      else { c[ci] = s0 + t0; c[ci + n] = s1 + t1; c[ci + 2 * n] = s2 + t2; c[ci + 3 * n] = s3 + t3; }
     }
   }
   // c[i, j] = sum_p op(A)[i, p] * op(B)[p, j] for the last m % 4 rows
@@ -100,79 +118,109 @@ function dotRows(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k
 
 /**
  * Shallow or short products (k <= DIRECT_K or m <= DIRECT_M): C rows are built by rank updates
- * along contiguous rows of op(B), with the op(A) factors held in registers.
+ * along contiguous rows of op(B) (and of C), with the op(A) factors held in registers: blocks of
+ * 4 rows take p two at a time (the first step stores, so k = 1 or 2 writes C once); the last m % 4
+ * rows go 2 then 1 at a time and take p four at a time.
  */
 function rowUpdates(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number,
   sai: number, sap: number, sbp: number, sbj: number, accumulate: boolean): void {
+  const a1 = sai, a2 = 2 * sai, a3 = 3 * sai;
   let i = 0;
   for (; i + 3 < m; i += 4) {
     const c0 = i * n, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
     let p = 0;
     for (; p + 1 < k; p += 2) {
       const ia = i * sai + p * sap, ja = ia + sap;
-      const a00 = a[ia], a10 = a[ia + sai], a20 = a[ia + 2 * sai], a30 = a[ia + 3 * sai];
-      const a01 = a[ja], a11 = a[ja + sai], a21 = a[ja + 2 * sai], a31 = a[ja + 3 * sai];
+      const x0 = a[ia], x1 = a[ia + a1], x2 = a[ia + a2], x3 = a[ia + a3];
+      const y0 = a[ja], y1 = a[ja + a1], y2 = a[ja + a2], y3 = a[ja + a3];
       let ib = p * sbp;
       if (p === 0 && !accumulate) {
-        // c[i..i+3, j] = op(A)[i..i+3, 0..1] . op(B)[0..1, j]
+        // c[i+r, j] = op(A)[i+r, 0] * op(B)[0, j] + op(A)[i+r, 1] * op(B)[1, j]
         for (let j = 0; j < n; j++) {
           const b0 = b[ib], b1 = b[ib + sbp];
-          c[c0 + j] = a00 * b0 + a01 * b1; c[c1 + j] = a10 * b0 + a11 * b1;
-          c[c2 + j] = a20 * b0 + a21 * b1; c[c3 + j] = a30 * b0 + a31 * b1;
+          c[c0 + j] = x0 * b0 + y0 * b1; c[c1 + j] = x1 * b0 + y1 * b1;
+          c[c2 + j] = x2 * b0 + y2 * b1; c[c3 + j] = x3 * b0 + y3 * b1;
           ib += sbj;
         }
       } else {
-        // c[i..i+3, j] += op(A)[i..i+3, p..p+1] . op(B)[p..p+1, j]
+        // c[i+r, j] += op(A)[i+r, p] * op(B)[p, j] + op(A)[i+r, p+1] * op(B)[p+1, j]
         for (let j = 0; j < n; j++) {
           const b0 = b[ib], b1 = b[ib + sbp];
-          c[c0 + j] += a00 * b0 + a01 * b1; c[c1 + j] += a10 * b0 + a11 * b1;
-          c[c2 + j] += a20 * b0 + a21 * b1; c[c3 + j] += a30 * b0 + a31 * b1;
+          c[c0 + j] += x0 * b0 + y0 * b1; c[c1 + j] += x1 * b0 + y1 * b1;
+          c[c2 + j] += x2 * b0 + y2 * b1; c[c3 + j] += x3 * b0 + y3 * b1;
           ib += sbj;
         }
       }
     }
     if (p < k) {
       const ia = i * sai + p * sap;
-      const a0 = a[ia], a1 = a[ia + sai], a2 = a[ia + 2 * sai], a3 = a[ia + 3 * sai];
+      const x0 = a[ia], x1 = a[ia + a1], x2 = a[ia + a2], x3 = a[ia + a3];
       let ib = p * sbp;
       if (p === 0 && !accumulate) {
-        // c[i..i+3, j] = op(A)[i..i+3, 0] * op(B)[0, j]  (k == 1: an outer product)
+        // c[i+r, j] = op(A)[i+r, 0] * op(B)[0, j]  (k == 1: an outer product)
         for (let j = 0; j < n; j++) {
           const bv = b[ib];
-          c[c0 + j] = a0 * bv; c[c1 + j] = a1 * bv; c[c2 + j] = a2 * bv; c[c3 + j] = a3 * bv;
+          c[c0 + j] = x0 * bv; c[c1 + j] = x1 * bv; c[c2 + j] = x2 * bv; c[c3 + j] = x3 * bv;
           ib += sbj;
         }
       } else {
-        // c[i..i+3, j] += op(A)[i..i+3, p] * op(B)[p, j]  (the odd last p)
+        // c[i+r, j] += op(A)[i+r, k-1] * op(B)[k-1, j]  (odd k)
         for (let j = 0; j < n; j++) {
           const bv = b[ib];
-          c[c0 + j] += a0 * bv; c[c1 + j] += a1 * bv; c[c2 + j] += a2 * bv; c[c3 + j] += a3 * bv;
+          c[c0 + j] += x0 * bv; c[c1 + j] += x1 * bv; c[c2 + j] += x2 * bv; c[c3 + j] += x3 * bv;
           ib += sbj;
         }
       }
     }
   }
-  // The last m % 4 rows (all rows when m is small) are zeroed, then updated four p at a time.
+  if (i === m) return;
   if (!accumulate) c.fill(0, i * n, m * n);
-  for (; i < m; i++) {
+  const b1 = sbp, b2 = 2 * sbp, b3 = 3 * sbp;
+  for (; i + 1 < m; i += 2) {
+    const c0 = i * n, c1 = c0 + n;
+    let p = 0;
+    for (; p + 3 < k; p += 4) {
+      const ia = i * sai + p * sap, ja = ia + sai;
+      const x0 = a[ia], x1 = a[ia + sap], x2 = a[ia + 2 * sap], x3 = a[ia + 3 * sap];
+      const y0 = a[ja], y1 = a[ja + sap], y2 = a[ja + 2 * sap], y3 = a[ja + 3 * sap];
+      let ib = p * sbp;
+      // c[i, j] += op(A)[i, p..p+3] . op(B)[p..p+3, j], and the same for row i+1
+      for (let j = 0; j < n; j++) {
+        const v0 = b[ib], v1 = b[ib + b1], v2 = b[ib + b2], v3 = b[ib + b3];
+        c[c0 + j] += x0 * v0 + x1 * v1 + x2 * v2 + x3 * v3;
+        c[c1 + j] += y0 * v0 + y1 * v1 + y2 * v2 + y3 * v3;
+        ib += sbj;
+      }
+    }
+    for (; p < k; p++) {
+      const x = a[i * sai + p * sap], y = a[i * sai + sai + p * sap];
+      let ib = p * sbp;
+      // c[i, j] += op(A)[i, p] * op(B)[p, j], and the same for row i+1 (the last k % 4 values of p)
+      for (let j = 0; j < n; j++) {
+        const v = b[ib];
+        c[c0 + j] += x * v; c[c1 + j] += y * v;
+        ib += sbj;
+      }
+    }
+  }
+  if (i < m) {
     const c0 = i * n;
     let p = 0;
     for (; p + 3 < k; p += 4) {
       const ia = i * sai + p * sap;
-      const a0 = a[ia], a1 = a[ia + sap], a2 = a[ia + 2 * sap], a3 = a[ia + 3 * sap];
+      const x0 = a[ia], x1 = a[ia + sap], x2 = a[ia + 2 * sap], x3 = a[ia + 3 * sap];
       let ib = p * sbp;
-      const b1 = sbp, b2 = 2 * sbp, b3 = 3 * sbp;
-      // c[i, j] += op(A)[i, p..p+3] . op(B)[p..p+3, j]
+      // c[i, j] += op(A)[i, p..p+3] . op(B)[p..p+3, j]  (the last row when m is odd)
       for (let j = 0; j < n; j++) {
-        c[c0 + j] += a0 * b[ib] + a1 * b[ib + b1] + a2 * b[ib + b2] + a3 * b[ib + b3];
+        c[c0 + j] += x0 * b[ib] + x1 * b[ib + b1] + x2 * b[ib + b2] + x3 * b[ib + b3];
         ib += sbj;
       }
     }
-    // c[i, j] += op(A)[i, p] * op(B)[p, j] for the last k % 4 values of p
     for (; p < k; p++) {
-      const av = a[i * sai + p * sap];
+      const x = a[i * sai + p * sap];
       let ib = p * sbp;
-      for (let j = 0; j < n; j++) { c[c0 + j] += av * b[ib]; ib += sbj; }
+      // c[i, j] += op(A)[i, p] * op(B)[p, j] for the last k % 4 values of p
+      for (let j = 0; j < n; j++) { c[c0 + j] += x * b[ib]; ib += sbj; }
     }
   }
 }
@@ -180,27 +228,21 @@ function rowUpdates(a: Float32Array, b: Float32Array, c: Float32Array, m: number
 /** GotoBLAS loop nest: pack a kc x nc slab of op(B), then mc x kc blocks of op(A), then sweep micro-tiles. */
 function blocked(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number,
   sai: number, sap: number, sbp: number, sbj: number, accumulate: boolean): void {
-  const kcMax = Math.min(k, KC);
-  const needA = roundUp(Math.min(m, MC), MR) * kcMax;
-  const needB = roundUp(Math.min(n, NC), NR) * kcMax;
-  if (packedA.length < needA) packedA = new Float64Array(needA);
-  if (packedB.length < needB) packedB = new Float64Array(needB);
-  const pa = packedA, pb = packedB;
   if (!accumulate) c.fill(0, 0, m * n);
   // C[:, j0..j0+nc) += op(A)[:, p0..p0+kc) . op(B)[p0..p0+kc, j0..j0+nc), block by block
   for (let j0 = 0; j0 < n; j0 += NC) {
-    const nc = Math.min(NC, n - j0);
+    const nc = min(NC, n - j0);
     for (let p0 = 0; p0 < k; p0 += KC) {
-      const kc = Math.min(KC, k - p0);
-      packB(b, pb, sbp, sbj, p0, kc, j0, nc);
+      const kc = min(KC, k - p0);
+      packB(b, sbp, sbj, p0, kc, j0, nc);
       for (let i0 = 0; i0 < m; i0 += MC) {
-        const mc = Math.min(MC, m - i0);
-        packA(a, pa, sai, sap, i0, mc, p0, kc);
+        const mc = min(MC, m - i0);
+        packA(a, sai, sap, i0, mc, p0, kc);
         // each NR-column panel of op(B) stays in L1 while the MR-row panels of op(A) stream past it
         for (let jr = 0; jr < nc; jr += NR) {
-          const cols = Math.min(NR, nc - jr);
+          const cols = min(NR, nc - jr);
           for (let ir = 0; ir < mc; ir += MR) {
-            microKernel(pa, pb, ir * kc, jr * kc, kc, c, (i0 + ir) * n + j0 + jr, n, Math.min(MR, mc - ir), cols);
+            microKernel(ir * kc, jr * kc, kc, c, (i0 + ir) * n + j0 + jr, n, min(MR, mc - ir), cols);
           }
         }
       }
@@ -209,10 +251,11 @@ function blocked(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k
 }
 
 /** pa[ir*kc + p*MR + r] = op(A)[i0 + ir + r, p0 + p]: MR-row panels, p-major, zero past row m. */
-function packA(a: Float32Array, pa: Float64Array, sai: number, sap: number,
+function packA(a: Float32Array, sai: number, sap: number,
   i0: number, mc: number, p0: number, kc: number): void {
+  const pa = packedA;
   for (let ir = 0; ir < mc; ir += MR) {
-    const rows = Math.min(MR, mc - ir);
+    const rows = min(MR, mc - ir);
     let d = ir * kc;
     let s = (i0 + ir) * sai + p0 * sap;
     if (rows === MR) {
@@ -232,10 +275,11 @@ function packA(a: Float32Array, pa: Float64Array, sai: number, sap: number,
 }
 
 /** pb[jr*kc + p*NR + q] = op(B)[p0 + p, j0 + jr + q]: NR-column panels, p-major, zero past column n. */
-function packB(b: Float32Array, pb: Float64Array, sbp: number, sbj: number,
+function packB(b: Float32Array, sbp: number, sbj: number,
   p0: number, kc: number, j0: number, nc: number): void {
+  const pb = packedB;
   for (let jr = 0; jr < nc; jr += NR) {
-    const cols = Math.min(NR, nc - jr);
+    const cols = min(NR, nc - jr);
     let d = jr * kc;
     let s = p0 * sbp + (j0 + jr) * sbj;
     if (cols === NR) {
@@ -255,8 +299,9 @@ function packB(b: Float32Array, pb: Float64Array, sbp: number, sbj: number,
 }
 
 /** C[ci.., MR x NR tile, row stride ldc] += A panel (at ia) . B panel (at ib), kc deep; rows x cols of it are real. */
-function microKernel(pa: Float64Array, pb: Float64Array, ia: number, ib: number, kc: number,
+function microKernel(ia: number, ib: number, kc: number,
   c: Float32Array, ci: number, ldc: number, rows: number, cols: number): void {
+  const pa = packedA, pb = packedB;
   let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
   let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
   // c_rq += a_r * b_q: one rank-1 update of the 4x4 register tile per p
@@ -283,8 +328,4 @@ function microKernel(pa: Float64Array, pb: Float64Array, ia: number, ib: number,
   for (let r = 0; r < rows; r++) {
     for (let q = 0; q < cols; q++) c[ci + r * ldc + q] += t[r * NR + q];
   }
-}
-
-function roundUp(x: number, to: number): number {
-  return Math.ceil(x / to) * to;
 }
