@@ -164,7 +164,7 @@ export class NumpyRandomState {
 
 /**
  * scikit-learn's `check_random_state`: an integer seeds a new stream, a `NumpyRandomState` is used
- * as it is, and `undefined`/`null` gives a stream seeded by the operating system (not reproducible; the engine never uses `Math.random`).
+ * as it is, and `undefined`/`null` gives a stream seeded by the operating system (not reproducible).
  * `owner` names the caller in error messages.
  */
 export function checkRandomState(randomState: unknown, owner: string): NumpyRandomState {

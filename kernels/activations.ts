@@ -58,6 +58,30 @@ export function activationForward(act: ActivationName, x: Float32Array, y: Float
   }
 }
 
+/**
+ * y = act(y + bias) in place over `rows` rows of `cols` (bias broadcast along rows): the bias
+ * add fused into the activation's pass for relu and linear, the two that dominate small MLPs.
+ */
+export function biasActivationForward(act: ActivationName, y: Float32Array, bias: Float32Array, rows: number, cols: number): void {
+  if (act === 'relu') {
+    // Row by row: y = max(0, y + b).
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      for (let j = 0; j < cols; j++) {
+        const v = y[o + j] + bias[j];
+        y[o + j] = v > 0 ? v : 0;
+      }
+    }
+    return;
+  }
+  // Row by row: y += b, then the activation's own pass.
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    for (let j = 0; j < cols; j++) y[o + j] += bias[j];
+  }
+  activationForward(act, y, y, rows * cols, cols);
+}
+
 /** Row-wise softmax: y[r, :] = exp(x[r, :] - max) / sum, over `rows` rows of `cols` elements. */
 function softmaxRows(x: Float32Array, y: Float32Array, rows: number, cols: number): void {
   // For each row: subtract the row max, exponentiate, normalise.

@@ -43,6 +43,7 @@ function checkRate(layer: string, rate: number): void {
 /** The base of the family: a layer with its own seeded stream and no weights; output shape = input shape. */
 abstract class NoiseLayer extends Layer {
   protected random: RandomStream | null = null;
+  private bits: Uint32Array | null = null;
   private readonly ownSeed: Seed | undefined;
 
   constructor(args: LayerArgs & { seed?: Seed }) {
@@ -56,12 +57,19 @@ abstract class NoiseLayer extends Layer {
 
   protected override createWeights(_inputShape: readonly number[], random: BuildRandom): void {
     this.random = new RandomStream(this.ownSeed !== undefined ? String(this.ownSeed) : `${random.layerSeed}/noise`);
+    this.bits = null;
   }
 
   /** The layer's stream (a layer used outside a model seeds itself from its own seed or name). */
   protected stream(): RandomStream {
     if (this.random === null) this.random = new RandomStream(this.ownSeed !== undefined ? String(this.ownSeed) : this.name);
     return this.random;
+  }
+
+  /** State of the mask kernel's fast generator, seeded from the layer's stream on first use. */
+  protected maskBits(): Uint32Array {
+    if (this.bits === null) this.bits = this.stream().bitState();
+    return this.bits;
   }
 }
 
@@ -111,8 +119,7 @@ export class Dropout extends NoiseLayer {
     // Draw the mask for this pass and cache it on the layer.
     const maskShape = this.noiseShape(x.shape);
     const mask = this.ws.get('mask', maskShape);
-    const random = this.stream();
-    drawDropoutMask(mask.data, this.rate, () => random.uniform());
+    drawDropoutMask(mask.data, this.rate, this.maskBits());
     this.lastMask = mask;
     // Apply it, y = x * mask (broadcast along the mask's axes of length 1); the op's backward
     // multiplies the upstream gradient by the same cached mask.

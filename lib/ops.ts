@@ -3,9 +3,8 @@
  * records, right beside it, the closure that sends the output's gradient back to its inputs.
  * Buffers come from the caller's `Workspace`, so a step allocates nothing once warm.
  */
-import { activationBackward, activationForward, ActivationName } from '../kernels/activations';
+import { activationBackward, activationForward, ActivationName, biasActivationForward } from '../kernels/activations';
 import { broadcastAdd, broadcastMultiply } from '../kernels/dropout';
-import { biasAdd } from '../kernels/elementwise';
 import { matmul } from '../kernels/matmul';
 import { sumRows } from '../kernels/reductions';
 import { CallContext, Workspace } from './autodiff';
@@ -35,8 +34,8 @@ export function dense(
   const rows = x.size / inDim;
   const y = ws.get('dense.y', withLastAxis(x.shape, units));
   matmul(x.data, kernel.data, y.data, rows, inDim, units);
-  if (bias !== null) biasAdd(y.data, bias.data, rows, units);
-  activationForward(activation, y.data, y.data, y.size, units);
+  if (bias !== null) biasActivationForward(activation, y.data, bias.data, rows, units);
+  else activationForward(activation, y.data, y.data, y.size, units);
 
   ctx.tape?.record(y, () => {
     const dy = y.grad as Float32Array;

@@ -74,13 +74,24 @@ export class RandomStream {
     return array;
   }
 
+  /**
+   * Four 32-bit words drawn from this stream (never all zero): the state of the fast xorshift128
+   * generator that the dropout-mask kernel runs inline.
+   */
+  bitState(): Uint32Array {
+    const state = new Uint32Array(4);
+    do for (let i = 0; i < 4; i++) state[i] = Math.floor(this.next() * 4294967296);
+    while (state[0] === 0 && state[1] === 0 && state[2] === 0 && state[3] === 0);
+    return state;
+  }
+
   /** An independent stream derived from this one's seed and a purpose name. */
   derive(purpose: string): RandomStream {
     return new RandomStream(`${this.seed}/${purpose}`);
   }
 }
 
-/** A fresh seed for an unseeded model (from the operating system, never Math.random). */
+/** A fresh seed for an unseeded model, from the operating system (the engine has no unseeded randomness). */
 export function freshSeed(): number {
   return randomInt(0, 2 ** 31 - 1);
 }
