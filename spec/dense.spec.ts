@@ -96,3 +96,31 @@ describe('Dense layer', () => {
     expect(() => layer.setWeights([Tensor.zeros([2, 2]), Tensor.zeros([2])])).toThrow(/kernel must have shape \[3, 2\], got \[2, 2\]/);
   });
 });
+
+describe('weightedSum (the specs\' loss)', () => {
+  it('passes the gradient check', () => {
+    const ws = new Workspace();
+    const next = lcg(13);
+    const y = randomTensor([3, 4], next);
+    const G = randomTensor([3, 4], next);
+    const { relativeError, analytic } = gradCheck((ctx) => weightedSum(ctx, ws, y, G), [y]);
+    expect(relativeError[0]).toBeLessThan(1e-2);
+    expect(Array.from(analytic[0])).toEqual(Array.from(G.data));
+  });
+});
+
+describe('Dense in a model on rank-3 input', () => {
+  it('propagates [time, features] -> [time, units] and trains', async () => {
+    const { Sequential } = await import('../lib/sequential');
+    const model = new Sequential({ seed: 4 });
+    model.add(new Dense(3, { inputShape: [5, 2], activation: 'tanh' }));
+    model.add(new Dense(1));
+    expect(model.outputShape).toEqual([5, 1]);
+    model.compile({ loss: 'mse', optimizer: 'sgd' });
+    const x = randomTensor([6, 5, 2], lcg(1));
+    const y = randomTensor([6, 5, 1], lcg(2));
+    const h = await model.fit(x, y, { epochs: 30, verbose: 0 });
+    expect(h.history.loss[29]).toBeLessThan(h.history.loss[0]);
+    expect(model.predict(x).shape).toEqual([6, 5, 1]);
+  });
+});
