@@ -31,3 +31,7 @@ export { Dropout, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, Gaussian
 export type { DropoutArgs, SpatialDropoutArgs } from './layers/dropout';
 export { makeCircles, makeMoons, trainTestSplit, splitRows, NumpyRandomState } from './datasets';
 export type { MakeCirclesOptions, MakeMoonsOptions, ToyDataset, Split } from './datasets';
+export { predictMC } from './lib/monte-carlo';
+export type { PredictMCArgs, MCPrediction } from './lib/monte-carlo';
+export { repeatedEvaluation, gridSearch, summarize } from './lib/experiment';
+export type { Params, Scores, TaskFn, TaskRef, Summary, ExperimentOptions, Evaluation } from './lib/experiment';

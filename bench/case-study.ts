@@ -23,7 +23,7 @@ export async function timeCaseStudy(dropoutRate: number | null, epochs = 4000, r
   let heapLast = 0;
   // Fit `repeats` times with the same seed; keep the fastest.
   for (let r = 0; r < repeats; r++) {
-    const model = circlesModel(1, dropoutRate);
+    const model = circlesModel({ seed: 1, rate: dropoutRate });
     const heapProbe: Callback = {
       onEpochEnd(epoch) {
         if (epoch === 99) heap100 = process.memoryUsage().heapUsed;

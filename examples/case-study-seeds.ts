@@ -10,8 +10,8 @@ async function main(): Promise<void> {
   const sums = { oTrain: 0, oTest: 0, dTrain: 0, dTest: 0, perfect: 0 };
   // Both models on each seed.
   for (const seed of seeds) {
-    const o = await runCaseStudy(seed, null);
-    const d = await runCaseStudy(seed, 0.4);
+    const o = await runCaseStudy({ seed });
+    const d = await runCaseStudy({ seed, rate: 0.4 });
     sums.oTrain += o.trainAcc;
     sums.oTest += o.testAcc;
     sums.dTrain += d.trainAcc;

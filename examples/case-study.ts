@@ -10,9 +10,9 @@ import { runCaseStudy } from './circles-mlp';
 async function main(): Promise<void> {
   const seed = Number(process.argv[2] ?? 1);
   plotCircles('out/circles.svg');
-  const overfit = await runCaseStudy(seed, null);
+  const overfit = await runCaseStudy({ seed });
   saveAccuracyPlot('out/mlp-overfit.svg', overfit.history, 'MLP without dropout: train vs test accuracy');
-  const dropout = await runCaseStudy(seed, 0.4);
+  const dropout = await runCaseStudy({ seed, rate: 0.4 });
   saveAccuracyPlot('out/mlp-dropout.svg', dropout.history, 'MLP with Dropout(0.4): train vs test accuracy');
 
   const row = (name: string, r: { trainAcc: number; testAcc: number; seconds: number }, paper: string) =>

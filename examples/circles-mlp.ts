@@ -1,8 +1,9 @@
 /**
  * The tutorial's case study, shared by the example scripts: two noisy circles (100 points, the
- * first 30 for training) and its 2-500-1 MLP, with or without Dropout(0.4) after the hidden layer.
+ * first 30 for training) and its 2-500-1 MLP, optionally with Dropout after the hidden layer,
+ * Dropout on the visible layer, and a MaxNorm constraint on the hidden layer's kernel.
  */
-import { Dense, Dropout, History, makeCircles, Sequential, splitRows, Tensor } from '../index';
+import { Dense, Dropout, History, makeCircles, MaxNorm, Sequential, splitRows, Tensor } from '../index';
 
 /** makeCircles(n_samples=100, noise=0.1, random_state=1); trainX = X[:30], testX = X[30:]. */
 export function circlesData(): { trainX: Tensor; trainY: Tensor; testX: Tensor; testY: Tensor; X: Tensor; y: Tensor } {
@@ -11,11 +12,26 @@ export function circlesData(): { trainX: Tensor; trainY: Tensor; testX: Tensor; 
   return { trainX, trainY, testX, testY, X, y };
 }
 
-/** Dense(500, relu, input_dim=2) -> [Dropout(rate)] -> Dense(1, sigmoid), binary cross-entropy, Adam. */
-export function circlesModel(seed: number, dropoutRate: number | null): Sequential {
+/** One configuration of the case study's model. */
+export interface CirclesConfig {
+  seed: number;
+  /** Dropout rate after the hidden layer (null or 0: none). */
+  rate?: number | null;
+  /** Dropout rate on the visible layer, before the hidden layer (null or 0: none). */
+  inputRate?: number | null;
+  /** MaxNorm(maxNorm) on the hidden layer's kernel (null: none). */
+  maxNorm?: number | null;
+  /** Epochs of training (the tutorial: 4000). */
+  epochs?: number;
+}
+
+/** [Dropout(inputRate)] -> Dense(500, relu) -> [Dropout(rate)] -> Dense(1, sigmoid); binary cross-entropy, Adam. */
+export function circlesModel({ seed, rate = null, inputRate = null, maxNorm = null }: CirclesConfig): Sequential {
   const model = new Sequential({ seed });
-  model.add(new Dense(500, { inputDim: 2, activation: 'relu' }));
-  if (dropoutRate !== null) model.add(new Dropout(dropoutRate));
+  if (inputRate) model.add(new Dropout(inputRate, { inputShape: [2] }));
+  const constraint = maxNorm === null ? undefined : new MaxNorm(maxNorm);
+  model.add(new Dense(500, { inputDim: inputRate ? undefined : 2, activation: 'relu', kernelConstraint: constraint }));
+  if (rate) model.add(new Dropout(rate));
   model.add(new Dense(1, { activation: 'sigmoid' }));
   model.compile({ loss: 'binary_crossentropy', optimizer: 'adam', metrics: ['accuracy'] });
   return model;
@@ -25,17 +41,18 @@ export interface CaseStudyRun {
   trainAcc: number;
   testAcc: number;
   history: History;
+  model: Sequential;
   seconds: number;
 }
 
-/** Fits for `epochs` (4000 in the tutorial) validating on the test set each epoch, then evaluates. */
-export async function runCaseStudy(seed: number, dropoutRate: number | null, epochs = 4000): Promise<CaseStudyRun> {
+/** Fits for `epochs` (default 4000) validating on the test set each epoch, then evaluates. */
+export async function runCaseStudy(config: CirclesConfig): Promise<CaseStudyRun> {
   const { trainX, trainY, testX, testY } = circlesData();
-  const model = circlesModel(seed, dropoutRate);
+  const model = circlesModel(config);
   const started = process.hrtime.bigint();
-  const history = await model.fit(trainX, trainY, { validationData: [testX, testY], epochs, verbose: 0 });
+  const history = await model.fit(trainX, trainY, { validationData: [testX, testY], epochs: config.epochs ?? 4000, verbose: 0 });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const [, trainAcc] = model.evaluate(trainX, trainY);
   const [, testAcc] = model.evaluate(testX, testY);
-  return { trainAcc, testAcc, history, seconds };
+  return { trainAcc, testAcc, history, model, seconds };
 }

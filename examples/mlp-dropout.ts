@@ -7,7 +7,7 @@ import { runCaseStudy } from './circles-mlp';
 
 async function main(): Promise<void> {
   const seed = Number(process.argv[2] ?? 1);
-  const run = await runCaseStudy(seed, 0.4);
+  const run = await runCaseStudy({ seed, rate: 0.4 });
   console.log(`Train: ${run.trainAcc.toFixed(3)}, Test: ${run.testAcc.toFixed(3)}  (seed ${seed}, ${run.seconds.toFixed(2)} s)`);
   saveAccuracyPlot('out/mlp-dropout.svg', run.history, 'MLP with Dropout(0.4): train vs test accuracy');
 }

@@ -7,7 +7,7 @@ import { runCaseStudy } from './circles-mlp';
 
 async function main(): Promise<void> {
   const seed = Number(process.argv[2] ?? 1);
-  const run = await runCaseStudy(seed, null);
+  const run = await runCaseStudy({ seed });
   console.log(`Train: ${run.trainAcc.toFixed(3)}, Test: ${run.testAcc.toFixed(3)}  (seed ${seed}, ${run.seconds.toFixed(2)} s)`);
   saveAccuracyPlot('out/mlp-overfit.svg', run.history, 'MLP without dropout: train vs test accuracy');
 }

@@ -55,6 +55,13 @@ abstract class NoiseLayer extends Layer {
     return inputShape.slice();
   }
 
+  /** The strength of the noise (a rate or a standard deviation); 0 makes the layer the identity. */
+  protected abstract get strength(): number;
+
+  override get stochastic(): boolean {
+    return this.strength > 0;
+  }
+
   protected override createWeights(_inputShape: readonly number[], random: BuildRandom): void {
     this.random = new RandomStream(this.ownSeed !== undefined ? String(this.ownSeed) : `${random.layerSeed}/noise`);
     this.bits = null;
@@ -96,6 +103,10 @@ export class Dropout extends NoiseLayer {
     checkRate(`${new.target.name} '${this.name}'`, rate);
     this.rate = rate;
     this.noiseShapeArg = args.noiseShape;
+  }
+
+  protected get strength(): number {
+    return this.rate;
   }
 
   /** The mask's shape for an input of (batch-first) `shape`. */
@@ -192,6 +203,10 @@ export class GaussianDropout extends NoiseLayer {
     this.rate = rate;
   }
 
+  protected get strength(): number {
+    return this.rate;
+  }
+
   call(x: Tensor, ctx: CallContext): Tensor {
     if (!ctx.training || this.rate === 0) return x;
     const stddev = Math.sqrt(this.rate / (1 - this.rate));
@@ -216,6 +231,10 @@ export class GaussianNoise extends NoiseLayer {
       throw new RangeError(`GaussianNoise '${this.name}': stddev must be a finite number >= 0, got ${stddev}`);
     }
     this.stddev = stddev;
+  }
+
+  protected get strength(): number {
+    return this.stddev;
   }
 
   call(x: Tensor, ctx: CallContext): Tensor {
@@ -243,6 +262,10 @@ export class AlphaDropout extends NoiseLayer {
     checkRate(`AlphaDropout '${this.name}'`, rate);
     this.rate = rate;
     this.noiseShapeArg = args.noiseShape;
+  }
+
+  protected get strength(): number {
+    return this.rate;
   }
 
   call(x: Tensor, ctx: CallContext): Tensor {

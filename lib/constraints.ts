@@ -12,12 +12,15 @@ export interface Constraint {
 /**
  * MaxNorm(maxValue, { axis }): w * clip(norm, 0, maxValue) / (1e-7 + norm), where norm is the
  * L2 norm over `axis` (default 0: each column of a Dense kernel [in, units], i.e. the weights
- * into one unit).
+ * into one unit). For a conv kernel [kh, kw, in, filters] use `axis: [0, 1, 2]` (one norm per
+ * filter), as Keras advises. Keras' default maxValue is 2; the tutorial uses 3.
  */
 export class MaxNorm implements Constraint {
   readonly className = 'MaxNorm';
   constructor(readonly maxValue = 2, readonly options: { axis?: number | number[] } = {}) {
-    if (!(maxValue > 0)) throw new RangeError(`MaxNorm: maxValue must be a positive number, got ${maxValue}`);
+    if (typeof maxValue !== 'number' || !(maxValue > 0) || !Number.isFinite(maxValue)) {
+      throw new RangeError(`MaxNorm: maxValue must be a positive number, got ${maxValue}`);
+    }
   }
 
   apply(w: Tensor): void {
@@ -43,21 +46,31 @@ export class NonNeg implements Constraint {
   }
 }
 
-/**
- * Multiplies each slice of `w` by factor(norm of the slice), where a slice is every element that
- * shares the indices of the axes *not* in `axis` (so the norm is taken over `axis`).
- */
-function scaleNorms(w: Tensor, axis: number | number[], factor: (norm: number) => number): void {
+/** Which slice each element of a weight belongs to, and a scratch array of slice norms. */
+interface NormPlan {
+  axes: string;
+  sliceOf: Int32Array;
+  norms: Float64Array;
+}
+
+/** Plans are made once per weight (constraints run after every optimizer step). */
+const plans = new WeakMap<Tensor, NormPlan>();
+
+/** The slice map of `w` for norms taken over `axis` (cached). */
+function planFor(w: Tensor, axis: number | number[]): NormPlan {
   const rank = w.rank;
   const reduced = (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a));
+  const key = reduced.join(',');
+  const cached = plans.get(w);
+  if (cached !== undefined && cached.axes === key) return cached;
   for (const a of reduced) {
-    if (!(a >= 0 && a < rank)) throw new RangeError(`constraint axis ${a} is outside a weight of rank ${rank}`);
+    if (!(Number.isInteger(a) && a >= 0 && a < rank)) throw new RangeError(`constraint axis ${a} is outside a weight of rank ${rank}`);
   }
-  // Flat index -> slice index: the row-major index over the kept axes.
+  // A slice is the set of elements sharing their indices on the kept (not reduced) axes.
   const kept = w.shape.map((d, a) => (reduced.includes(a) ? 1 : d));
-  const slices = kept.reduce((p, d) => p * d, 1);
   const sliceOf = new Int32Array(w.size);
   const index = new Array<number>(rank).fill(0);
+  // Walk the elements in row-major order, computing each one's slice number.
   for (let i = 0; i < w.size; i++) {
     let s = 0;
     for (let a = 0; a < rank; a++) s = s * kept[a] + (reduced.includes(a) ? 0 : index[a]);
@@ -67,8 +80,19 @@ function scaleNorms(w: Tensor, axis: number | number[], factor: (norm: number) =
       index[a] = 0;
     }
   }
-  const sq = new Float64Array(slices);
-  for (let i = 0; i < w.size; i++) sq[sliceOf[i]] += w.data[i] * w.data[i];
-  for (let s = 0; s < slices; s++) sq[s] = factor(Math.sqrt(sq[s]));
-  for (let i = 0; i < w.size; i++) w.data[i] *= sq[sliceOf[i]];
+  const plan = { axes: key, sliceOf, norms: new Float64Array(kept.reduce((p, d) => p * d, 1)) };
+  plans.set(w, plan);
+  return plan;
+}
+
+/**
+ * Multiplies each slice of `w` by factor(L2 norm of the slice), where a slice is every element
+ * that shares the indices of the axes *not* in `axis` (so the norm is taken over `axis`).
+ */
+function scaleNorms(w: Tensor, axis: number | number[], factor: (norm: number) => number): void {
+  const { sliceOf, norms } = planFor(w, axis);
+  norms.fill(0);
+  for (let i = 0; i < w.size; i++) norms[sliceOf[i]] += w.data[i] * w.data[i];
+  for (let s = 0; s < norms.length; s++) norms[s] = factor(Math.sqrt(norms[s]));
+  for (let i = 0; i < w.size; i++) w.data[i] *= norms[sliceOf[i]];
 }

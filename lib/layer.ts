@@ -129,6 +129,14 @@ export abstract class Layer {
     });
   }
 
+  /**
+   * True when the layer draws random numbers in training mode (dropout and noise layers with a
+   * non-zero rate): what Monte Carlo dropout needs at least one of.
+   */
+  get stochastic(): boolean {
+    return false;
+  }
+
   /** Number of scalars in the weights. */
   countParams(): number {
     return this.weights.reduce((n, w) => n + w.size, 0);

@@ -14,8 +14,8 @@ describe('the case study over 10 seeds', () => {
     const overfit = [];
     const dropout = [];
     for (const seed of SEEDS) {
-      overfit.push(await runCaseStudy(seed, null));
-      dropout.push(await runCaseStudy(seed, 0.4));
+      overfit.push(await runCaseStudy({ seed }));
+      dropout.push(await runCaseStudy({ seed, rate: 0.4 }));
     }
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const perfect = overfit.filter((r) => r.trainAcc === 1).length;
