@@ -35,3 +35,6 @@ export { predictMC } from './lib/monte-carlo';
 export type { PredictMCArgs, MCPrediction } from './lib/monte-carlo';
 export { repeatedEvaluation, gridSearch, summarize } from './lib/experiment';
 export type { Params, Scores, TaskFn, TaskRef, Summary, ExperimentOptions, Evaluation } from './lib/experiment';
+export { EarlyStopping, TerminateOnNaN, LearningRateScheduler, ReduceLROnPlateau } from './lib/callbacks';
+export type { FittedModel, EarlyStoppingArgs, ReduceLROnPlateauArgs } from './lib/callbacks';
+export { summaryText } from './lib/summary';

@@ -13,7 +13,8 @@ import { BuildRandom, Layer } from './layer';
 import { checkTargets, LossName, lossOp, resolveLoss } from './losses';
 import { Metric, resolveMetric } from './metrics';
 import { Optimizer, resolveOptimizer } from './optimizers';
-import { epochLine } from './progress';
+import { EpochProgress } from './progress';
+import { summaryText } from './summary';
 import { freshSeed, RandomStream, Seed } from './random';
 import { checkFinite, describe, shapeToString, Tensor, TensorLike } from './tensor';
 
@@ -159,10 +160,11 @@ export class Sequential {
     const sums = new Float64Array(1 + metrics.length);
     this.stopTraining = false;
 
+    for (const cb of callbacks) cb.setModel?.(this);
     for (const cb of callbacks) await cb.onTrainBegin?.({});
     for (let epoch = 0; epoch < epochs && !this.stopTraining; epoch++) {
       for (const cb of callbacks) await cb.onEpochBegin?.(epoch, {});
-      const started = process.hrtime.bigint();
+      const progress = verbose > 0 ? new EpochProgress(epoch, epochs, steps, verbose) : null;
       if (shuffle) this.shuffleRandom.shuffle(order);
       sums.fill(0);
       // One optimizer step per batch of the (shuffled) samples.
@@ -171,7 +173,13 @@ export class Sequential {
         const xb = shuffle ? this.gather('fit.x', X, order, start, rows) : X.rows(start, start + rows);
         const yb = shuffle ? this.gather('fit.y', Y, order, start, rows) : Y.rows(start, start + rows);
         this.trainStep(ctx, xb, yb, loss, optimizer, metrics, weights, sums, rows);
-        for (const cb of callbacks) await cb.onBatchEnd?.(batch, { loss: sums[0] / (start + rows) });
+        if (callbacks.length > 0 || progress?.wantsBatches) {
+          const seen = start + rows;
+          const batchLogs: Logs = { loss: sums[0] / seen };
+          metrics.forEach((m, i) => (batchLogs[m.name] = sums[i + 1] / seen));
+          progress?.batch(batch + 1, batchLogs);
+          for (const cb of callbacks) await cb.onBatchEnd?.(batch, batchLogs);
+        }
       }
       const logs: Logs = { loss: sums[0] / n };
       metrics.forEach((m, i) => (logs[m.name] = sums[i + 1] / n));
@@ -181,10 +189,7 @@ export class Sequential {
         metrics.forEach((m, i) => (logs[`val_${m.name}`] = scores[i + 1]));
       }
       history.record(epoch, logs);
-      if (verbose > 0) {
-        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        process.stdout.write(epochLine(epoch, epochs, steps, seconds, logs));
-      }
+      progress?.end(logs);
       for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
     }
     const last: Logs = {};
@@ -295,6 +300,17 @@ export class Sequential {
       layer.setWeights(values.slice(offset, offset + layer.weights.length));
       offset += layer.weights.length;
     }
+  }
+
+  /**
+   * Keras' summary table (layers, output shapes, parameter counts, totals), printed with `print`
+   * (default console.log; pass null to only return it) and returned as a string.
+   */
+  summary(print: ((text: string) => void) | null = console.log): string {
+    this.requireLayers('summary');
+    const text = summaryText(this);
+    print?.(text);
+    return text;
   }
 
   /** Number of scalars in all weights. */

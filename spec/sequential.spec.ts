@@ -99,6 +99,8 @@ describe('Sequential API', () => {
   it('verbose 1 prints a Keras-like line per epoch', async () => {
     const model = xorModel(1);
     const lines: string[] = [];
+    const wasTTY = process.stdout.isTTY;
+    process.stdout.isTTY = false;
     const spy = jest.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
       lines.push(String(s));
       return true;
@@ -107,6 +109,7 @@ describe('Sequential API', () => {
       await model.fit(XOR_X, XOR_Y, { epochs: 2, verbose: 1 });
     } finally {
       spy.mockRestore();
+      process.stdout.isTTY = wasTTY;
     }
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatch(/^Epoch 2\/2\n1\/1 - \d+s [\d.]+ms\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4}\n$/);
