@@ -38,3 +38,4 @@ export type { Params, Scores, TaskFn, TaskRef, Summary, ExperimentOptions, Evalu
 export { EarlyStopping, TerminateOnNaN, LearningRateScheduler, ReduceLROnPlateau } from './lib/callbacks';
 export type { FittedModel, EarlyStoppingArgs, ReduceLROnPlateauArgs } from './lib/callbacks';
 export { summaryText } from './lib/summary';
+export { boxPlot, quartiles, errorBarPlot, heatMap, viridis } from './lib/plot';

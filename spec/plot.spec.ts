@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { writeFileAtomic } from '../lib/atomic-write';
-import { escapeXml, linePlot, saveSvg, scatterPlot, TAB10 } from '../lib/plot';
+import { boxPlot, errorBarPlot, escapeXml, heatMap, linePlot, quartiles, saveSvg, scatterPlot, TAB10, viridis, VIRIDIS } from '../lib/plot';
 import { Tensor } from '../lib/tensor';
 
 /** Throws unless `svg` is a single `<svg>` element with balanced tags, quoted attributes and escaped text. */
@@ -246,5 +246,310 @@ describe('writeFileAtomic and saveSvg', () => {
     saveSvg(file, svg);
     expect(fs.readFileSync(file, 'utf8')).toBe(svg);
     expect(() => saveSvg(file, 'not svg')).toThrow(/saveSvg: svg must be an SVG document/);
+  });
+});
+
+/** Numbers of a `<line>`: [x1, y1, x2, y2] for each line in `svg`. */
+function lines(svg: string): number[][] {
+  return [...svg.matchAll(/<line x1="([-\d.]+)" y1="([-\d.]+)" x2="([-\d.]+)" y2="([-\d.]+)"/g)].map((m) => m.slice(1).map(Number));
+}
+
+/** Pixel row of `v` in a plot whose y range was fixed to [lo, hi]. */
+function rowOf(svg: string, lo: number, hi: number): (v: number) => number {
+  const area = plotArea(svg);
+  return (v) => area.y + ((hi - v) / (hi - lo)) * area.h;
+}
+
+describe('quartiles', () => {
+  it("matches numpy's percentile (linear interpolation) and matplotlib's whiskers", () => {
+    // np.percentile(x, [25, 50, 75]), worked by hand: position (n - 1) * q between sorted values.
+    expect(quartiles([1, 2, 3, 4])).toEqual({ q1: 1.75, median: 2.5, q3: 3.25, lowWhisker: 1, highWhisker: 4, outliers: [], mean: 2.5 });
+    expect(quartiles([7, 1, 3, 5])).toMatchObject({ q1: 2.5, median: 4, q3: 5.5, lowWhisker: 1, highWhisker: 7 });
+    expect(quartiles([5])).toEqual({ q1: 5, median: 5, q3: 5, lowWhisker: 5, highWhisker: 5, outliers: [], mean: 5 });
+    expect(quartiles(Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 100]))).toEqual({
+      q1: 3.25, median: 5.5, q3: 7.75, lowWhisker: 1, highWhisker: 9, outliers: [100], mean: 14.5,
+    });
+    const floats = quartiles([0.1, 0.2, 0.3]);
+    expect(floats.q1).toBeCloseTo(0.15, 15);
+    expect(floats.q3).toBeCloseTo(0.25, 15);
+  });
+
+  it('classifies outliers on both sides, in input order, and stops whiskers at the box when nothing lies between', () => {
+    // sorted [-40, 1, ..., 8, 10, 50]: q1 2.5, q3 7.5, IQR 5, limits [-5, 15].
+    expect(quartiles([10, -40, 1, 2, 3, 4, 5, 6, 7, 8, 50])).toEqual({
+      q1: 2.5, median: 5, q3: 7.5, lowWhisker: 1, highWhisker: 10, outliers: [-40, 50], mean: 56 / 11,
+    });
+    // q3 = 2 + 0.25 * 98 = 26.5; no value in [26.5, 65.125], so the upper whisker is q3 itself.
+    expect(quartiles([0, 1, 2, 100])).toEqual({ q1: 0.75, median: 1.5, q3: 26.5, lowWhisker: 0, highWhisker: 26.5, outliers: [100], mean: 25.75 });
+    expect(quartiles([-1, -100, 0, -2])).toEqual({ q1: -26.5, median: -1.5, q3: -0.75, lowWhisker: -26.5, highWhisker: 0, outliers: [-100], mean: -25.75 });
+    // IQR 0: everything off the box is an outlier.
+    expect(quartiles([1, 1, 1, 1, 10, 1])).toMatchObject({ q1: 1, q3: 1, lowWhisker: 1, highWhisker: 1, outliers: [10] });
+    // A value exactly at the limit is inside: [1, 2, 3, 4] has limits [-0.5, 5.5].
+    expect(quartiles([1, 2, 3, 4, 5.5, -0.5]).outliers).toEqual([]);
+  });
+
+  it('throws errors naming the argument', () => {
+    expect(() => quartiles([])).toThrow(/quartiles: values is empty/);
+    expect(() => quartiles([1, NaN])).toThrow(/quartiles: values has NaN at index 1/);
+    expect(() => quartiles([Infinity])).toThrow(/values has Infinity at index 0/);
+  });
+});
+
+describe('boxPlot', () => {
+  const groups = { 'rate 0.0': [1, 2, 3, 4, 5, 6, 7, 8, 9, 19], 'rate 0.2': [4, 5, 6, 7, 8], 'rate 0.4': [10, 11, 12, 13, 2] };
+
+  it('draws one box per group with its parts at the pixel rows of its statistics', () => {
+    const svg = boxPlot(groups, { title: 'repeats', xLabel: 'dropout', yLabel: 'accuracy', yMin: 0, yMax: 20 });
+    checkWellFormed(svg);
+    const row = rowOf(svg, 0, 20);
+    const boxes = [...group(svg, 'boxes').matchAll(/<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"/g)].map((m) => m.slice(1).map(Number));
+    expect(boxes).toHaveLength(3);
+    expect(texts(group(svg, 'x-ticks'))).toEqual(['rate 0.0', 'rate 0.2', 'rate 0.4']);
+    const medians = lines(group(svg, 'medians'));
+    const whiskers = lines(group(svg, 'whiskers'));
+    const caps = lines(group(svg, 'caps'));
+    expect([medians.length, whiskers.length, caps.length]).toEqual([3, 6, 6]);
+    expect(attrs(group(svg, 'means'), 'path', 'd')).toHaveLength(3);
+    Object.values(groups).forEach((values, g) => {
+      const s = quartiles(values);
+      const [x, y, w, h] = boxes[g];
+      expect(y).toBeCloseTo(row(s.q3), 1); // top edge at q3
+      expect(y + h).toBeCloseTo(row(s.q1), 1); // bottom edge at q1
+      expect(medians[g][1]).toBeCloseTo(row(s.median), 1);
+      expect(medians[g][1]).toBeGreaterThanOrEqual(y);
+      expect(medians[g][1]).toBeLessThanOrEqual(y + h);
+      expect([medians[g][0], medians[g][2]]).toEqual([x, expect.closeTo(x + w, 1)]);
+      // Whiskers run from the box edges out to the whisker ends, at the box centre.
+      const [low, high] = [whiskers[2 * g], whiskers[2 * g + 1]];
+      expect(low[0]).toBeCloseTo(x + w / 2, 1);
+      expect([low[1], low[3]]).toEqual([expect.closeTo(row(s.q1), 1), expect.closeTo(row(s.lowWhisker), 1)]);
+      expect([high[1], high[3]]).toEqual([expect.closeTo(row(s.q3), 1), expect.closeTo(row(s.highWhisker), 1)]);
+      expect(caps[2 * g][1]).toBeCloseTo(row(s.lowWhisker), 1);
+      expect(caps[2 * g + 1][1]).toBeCloseTo(row(s.highWhisker), 1);
+      if (g > 0) expect(x).toBeGreaterThan(boxes[g - 1][0] + boxes[g - 1][2]); // left to right, no overlap
+    });
+    // The outliers: 19 in the first group, 2 in the last.
+    const cy = attrs(group(svg, 'outliers'), 'circle', 'cy').map(Number);
+    expect(cy).toEqual([expect.closeTo(row(19), 1), expect.closeTo(row(2), 1)]);
+    const cx = attrs(group(svg, 'outliers'), 'circle', 'cx').map(Number);
+    expect(cx[0]).toBeCloseTo(boxes[0][0] + boxes[0][2] / 2, 1);
+    expect(cx[1]).toBeCloseTo(boxes[2][0] + boxes[2][2] / 2, 1);
+    expect(group(svg, 'means')).toContain('fill="#2ca02c"');
+  });
+
+  it('takes a list of { name, values }, pads the automatic range and escapes names', () => {
+    const svg = boxPlot([{ name: 'a<b & c', values: Float64Array.from([0.8, 0.82, 0.85]) }, { name: 'd', values: [0.9, 0.91] }]);
+    checkWellFormed(svg);
+    expect(texts(group(svg, 'x-ticks'))).toEqual(['a&lt;b &amp; c', 'd']);
+    expectNiceTicks(texts(group(svg, 'y-ticks')));
+    const area = plotArea(svg);
+    const whiskers = lines(group(svg, 'whiskers')).flatMap((l) => [l[1], l[3]]);
+    expect(Math.min(...whiskers) - area.y).toBeCloseTo(16, 1);
+    expect(area.y + area.h - Math.max(...whiskers)).toBeCloseTo(16, 1);
+  });
+
+  it('turns crowded names and keeps them inside the document', () => {
+    const many: Record<string, number[]> = {};
+    for (let i = 0; i < 14; i++) many[`configuration number ${i}`] = [i, i + 1, i + 2];
+    const svg = boxPlot(many);
+    checkWellFormed(svg);
+    const ticks = group(svg, 'x-ticks');
+    expect(texts(ticks)).toHaveLength(14);
+    expect(ticks.match(/rotate\(-45 /g)).toHaveLength(14);
+    const fontSize = Number(ticks.match(/font-size="([\d.]+)"/)![1]);
+    const [x0, y0] = [Number(attrs(ticks, 'text', 'x')[0]), Number(attrs(ticks, 'text', 'y')[0])];
+    const reach = texts(ticks)[0].length * fontSize * 0.6 * Math.SQRT1_2;
+    expect(x0 - reach).toBeGreaterThanOrEqual(0);
+    expect(y0 + reach).toBeLessThanOrEqual(420);
+  });
+
+  it('throws errors naming the argument', () => {
+    expect(() => boxPlot({})).toThrow(/boxPlot: groups is empty/);
+    expect(() => boxPlot([])).toThrow(/boxPlot: groups is empty/);
+    expect(() => boxPlot({ a: [] })).toThrow(/boxPlot: group "a" is empty/);
+    expect(() => boxPlot({ a: [1, NaN] })).toThrow(/boxPlot: group "a" has NaN at index 1/);
+    expect(() => boxPlot({ a: [1] }, { yMin: 2, yMax: 1 })).toThrow(/boxPlot: options\.yMin \(2\) must be below options\.yMax \(1\)/);
+    expect(() => boxPlot({ a: [1] }, { height: 20 })).toThrow(/boxPlot: options\.height/);
+  });
+});
+
+describe('errorBarPlot', () => {
+  const x = [0, 0.1, 0.2, 0.3, 0.4];
+  const series = [
+    { name: 'train', mean: [0.99, 0.98, 0.97, 0.95, 0.93], error: [0.01, 0.01, 0, 0.02, 0.02] },
+    { name: 'test', mean: [0.76, 0.79, 0.8, 0.81, 0.8], error: Float32Array.from([0.03, 0.02, 0.02, 0.025, 0.04]) },
+  ];
+
+  it('draws per series a line through the means, a dot and a capped bar at each x, and a legend', () => {
+    const svg = errorBarPlot(x, series, { title: 'grid search', xLabel: 'dropout rate', yLabel: 'accuracy', yMin: 0.7, yMax: 1.05 });
+    checkWellFormed(svg);
+    const row = rowOf(svg, 0.7, 1.05);
+    expect(attrs(group(svg, 'series'), 'path', 'stroke')).toEqual([TAB10[0], TAB10[1]]);
+    const bars = lines(group(svg, 'error-bars'));
+    const caps = lines(group(svg, 'caps'));
+    const dots = group(svg, 'markers');
+    expect([bars.length, caps.length, attrs(dots, 'circle', 'cx').length]).toEqual([10, 20, 10]);
+    expect(attrs(group(svg, 'error-bars'), 'line', 'stroke')).toEqual([...Array(5).fill(TAB10[0]), ...Array(5).fill(TAB10[1])]);
+    series.forEach(({ mean, error }, s) => {
+      for (let i = 0; i < x.length; i++) {
+        const k = s * x.length + i;
+        const [bx1, by1, bx2, by2] = bars[k];
+        expect(bx1).toBe(bx2); // vertical
+        expect(by1).toBeCloseTo(row(mean[i] + error[i]), 1);
+        expect(by2).toBeCloseTo(row(mean[i] - error[i]), 1);
+        // Two caps, centred on the bar, at its ends.
+        for (const [c, y] of [[caps[2 * k], by1], [caps[2 * k + 1], by2]] as const) {
+          expect(c[1]).toBe(c[3]);
+          expect(c[1]).toBe(y);
+          expect((c[0] + c[2]) / 2).toBeCloseTo(bx1, 1);
+          expect(c[2] - c[0]).toBeGreaterThan(4);
+        }
+        expect(Number(attrs(dots, 'circle', 'cy')[k])).toBeCloseTo(row(mean[i]), 1);
+      }
+    });
+    const [d] = attrs(group(svg, 'series'), 'path', 'd');
+    expect(subpaths(d)[0]).toHaveLength(5);
+    expect(texts(group(svg, 'legend'))).toEqual(['train', 'test']);
+    expectNiceTicks(texts(group(svg, 'x-ticks')));
+    expectNiceTicks(texts(group(svg, 'y-ticks')));
+  });
+
+  it('fits the automatic y range to the bars, and draws a single point', () => {
+    const svg = errorBarPlot(x, series);
+    const area = plotArea(svg);
+    const ends = lines(group(svg, 'error-bars')).flatMap((l) => [l[1], l[3]]);
+    expect(Math.min(...ends) - area.y).toBeCloseTo(16, 1);
+    expect(area.y + area.h - Math.max(...ends)).toBeCloseTo(16, 1);
+    const one = errorBarPlot([0.5], [{ name: 'only', mean: [0.8], error: [0] }]);
+    checkWellFormed(one);
+    expect(lines(group(one, 'caps'))).toHaveLength(2);
+  });
+
+  it('throws errors naming the argument', () => {
+    const s = (mean: number[], error: number[]) => [{ name: 'test', mean, error }];
+    expect(() => errorBarPlot([], s([], []))).toThrow(/errorBarPlot: x is empty/);
+    expect(() => errorBarPlot([0, NaN], s([1, 1], [0, 0]))).toThrow(/errorBarPlot: x\[1\] is NaN/);
+    expect(() => errorBarPlot([0, 1], [])).toThrow(/errorBarPlot: series must be a non-empty list/);
+    expect(() => errorBarPlot([0, 1], s([1], [0, 0]))).toThrow(/series "test" mean has 1 values but x has 2/);
+    expect(() => errorBarPlot([0, 1], s([1, 1], [0]))).toThrow(/series "test" error has 1 values but x has 2/);
+    expect(() => errorBarPlot([0, 1], s([NaN, 1], [0, 0]))).toThrow(/series "test" mean\[0\] is NaN/);
+    expect(() => errorBarPlot([0, 1], s([1, 1], [0, -0.1]))).toThrow(/series "test" error\[1\] is -0.1; errors must be finite and non-negative/);
+    expect(() => errorBarPlot([0, 1], s([1, 1], [0, 0]), { yMax: Infinity })).toThrow(/errorBarPlot: options\.yMax must be finite/);
+  });
+});
+
+describe('heatMap', () => {
+  const grid = { rows: 6, cols: 5, xMin: -1.5, xMax: 1.5, yMin: -1, yMax: 2 };
+  const ramp = Array.from({ length: 30 }, (_, i) => i / 10); // strictly increasing: every cell its own colour
+
+  /** The cell rects of a heat map as [x, y, width] in cell units, with their fills. */
+  function cells(svg: string): Array<{ x: number; y: number; w: number; fill: string }> {
+    return [...group(svg, 'cells').matchAll(/<rect x="(\d+)" y="(\d+)" width="(\d+)" height="1" fill="(#[0-9a-f]{6})"\/>/g)].map((m) => ({
+      x: Number(m[1]), y: Number(m[2]), w: Number(m[3]), fill: m[4],
+    }));
+  }
+
+  it('draws one rect per cell, row 0 at the bottom, the extremes at the ends of viridis, with a colorbar', () => {
+    const svg = heatMap(ramp, grid, { title: 'MC dropout std', xLabel: 'x1', yLabel: 'x2', colorbarLabel: 'std' });
+    checkWellFormed(svg);
+    const list = cells(svg);
+    expect(list).toHaveLength(30);
+    expect(list[0]).toEqual({ x: 0, y: 0, w: 1, fill: '#440154' }); // the smallest value
+    expect(list[29]).toEqual({ x: 4, y: 5, w: 1, fill: '#fde725' }); // the largest value
+    // The cell transform maps cell (0, 0) to the bottom-left corner and the grid onto the plot area.
+    const area = plotArea(svg);
+    const [a, b, c, d, e, f] = group(svg, 'cells').match(/matrix\(([^)]*)\)/)![1].split(' ').map(Number);
+    expect([b, c]).toEqual([0, 0]);
+    expect(a * grid.cols).toBeCloseTo(area.w, 2);
+    expect(-d * grid.rows).toBeCloseTo(area.h, 2);
+    expect(e).toBeCloseTo(area.x, 2);
+    expect(f).toBeCloseTo(area.y + area.h, 2);
+    // Axes span the grid bounds exactly.
+    expect(texts(group(svg, 'x-ticks'))).toEqual(['-1.5', '-1.0', '-0.5', '0.0', '0.5', '1.0', '1.5']);
+    expectNiceTicks(texts(group(svg, 'y-ticks')));
+    // The colorbar: a gradient from the dark end (bottom) to the bright end (top), nice ticks within the values.
+    const bar = group(svg, 'colorbar');
+    expect(bar).toMatch(/<linearGradient id="colorbar-gradient" x1="0" y1="1" x2="0" y2="0">/);
+    const stops = attrs(bar, 'stop', 'stop-color');
+    expect(stops).toEqual([...VIRIDIS]);
+    expect([stops[0], stops[stops.length - 1]]).toEqual(['#440154', '#fde725']);
+    const labels = texts(bar);
+    expect(labels[labels.length - 1]).toBe('std');
+    const tickLabels = labels.slice(0, -1);
+    expectNiceTicks(tickLabels);
+    expect(Math.min(...tickLabels.map(Number))).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...tickLabels.map(Number))).toBeLessThanOrEqual(2.9);
+  });
+
+  it('clips values to [vMin, vMax] and merges equal neighbours in a row', () => {
+    const values = [0, 0, 5, 5, 5, 10, 10, 10, 10, 10, -3, 2, 2, 99, 5];
+    const svg = heatMap(values, { rows: 3, cols: 5, xMin: 0, xMax: 5, yMin: 0, yMax: 3 }, { vMin: 0, vMax: 10 });
+    checkWellFormed(svg);
+    const list = cells(svg);
+    expect(list.map(({ x, y, w }) => [x, y, w])).toEqual([[0, 0, 2], [2, 0, 3], [0, 1, 5], [0, 2, 1], [1, 2, 2], [3, 2, 1], [4, 2, 1]]);
+    expect(list[0].fill).toBe('#440154');
+    expect(list[2].fill).toBe('#fde725');
+    expect(list[3].fill).toBe('#440154'); // -3 clipped to vMin
+    expect(list[5].fill).toBe('#fde725'); // 99 clipped to vMax
+    // Every row covers all its columns.
+    for (let r = 0; r < 3; r++) expect(list.filter((c) => c.y === r).reduce((sum, c) => sum + c.w, 0)).toBe(5);
+    // The colorbar spans exactly [vMin, vMax].
+    const bar = texts(group(svg, 'colorbar'));
+    expect([bar[0], bar[bar.length - 1]]).toEqual(['0', '10']);
+  });
+
+  it('keeps a 100 x 100 grid of distinct values under 1 MB, and takes a Tensor', () => {
+    const n = 100;
+    const values = new Tensor(Float32Array.from({ length: n * n }, (_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1), [n, n]);
+    const svg = heatMap(values, { rows: n, cols: n, xMin: -1.5, xMax: 1.5, yMin: -1.5, yMax: 1.5 });
+    checkWellFormed(svg);
+    expect(svg.length).toBeLessThan(1_000_000);
+    expect(cells(svg).reduce((sum, c) => sum + c.w, 0)).toBe(n * n);
+  });
+
+  it('overlays points coloured by class with a dark outline and a legend', () => {
+    const X = [[0, 0], [1, 1], [-1, 0.5]];
+    const svg = heatMap(ramp, grid, { points: { X, labels: [1, 0, 1], classNames: ['outer', 'inner'] } });
+    checkWellFormed(svg);
+    const points = group(svg, 'points');
+    expect(points).toContain('stroke="#222222"');
+    expect(attrs(points, 'circle', 'fill')).toEqual([TAB10[0], TAB10[1], TAB10[1]]);
+    const area = plotArea(svg);
+    const cx = attrs(points, 'circle', 'cx').map(Number);
+    expect(cx[0]).toBeCloseTo(area.x + ((1 + 1.5) / 3) * area.w, 1);
+    const cy = attrs(points, 'circle', 'cy').map(Number);
+    expect(cy[0]).toBeCloseTo(area.y + ((2 - 1) / 3) * area.h, 1);
+    expect(texts(group(svg, 'legend'))).toEqual(['outer', 'inner']);
+  });
+
+  it('gives a constant field the middle colour', () => {
+    const svg = heatMap([0.3, 0.3, 0.3, 0.3], { rows: 2, cols: 2, xMin: 0, xMax: 1, yMin: 0, yMax: 1 });
+    checkWellFormed(svg);
+    expect(cells(svg).map((c) => c.fill)).toEqual([viridis(128 / 255), viridis(128 / 255)]);
+  });
+
+  it('samples viridis at its stops and interpolates between them', () => {
+    expect(viridis(0)).toBe('#440154');
+    expect(viridis(1)).toBe('#fde725');
+    expect(viridis(-1)).toBe('#440154');
+    expect(viridis(2)).toBe('#fde725');
+    for (let k = 0; k < VIRIDIS.length; k++) expect(viridis(k / (VIRIDIS.length - 1))).toBe(VIRIDIS[k]);
+    expect(viridis(0.5)).toBe('#21908d'); // halfway between '#23888e' and '#1f988b' (matplotlib: '#21918c')
+  });
+
+  it('throws errors naming the argument', () => {
+    const g = { rows: 2, cols: 2, xMin: 0, xMax: 1, yMin: 0, yMax: 1 };
+    expect(() => heatMap([1, 2, 3], g)).toThrow(/heatMap: values has 3 values but grid is 2 x 2 \(4 cells\)/);
+    expect(() => heatMap([1, 2, NaN, 4], g)).toThrow(/heatMap: values\[2\] \(row 1, column 0\) is NaN; values must be finite/);
+    expect(() => heatMap([1, 2, 3, 4], { ...g, xMin: NaN })).toThrow(/heatMap: grid\.xMin must be finite, got NaN/);
+    expect(() => heatMap([1, 2, 3, 4], { ...g, yMax: Infinity })).toThrow(/heatMap: grid\.yMax must be finite, got Infinity/);
+    expect(() => heatMap([1, 2, 3, 4], { ...g, xMin: 1 })).toThrow(/heatMap: grid\.xMin \(1\) must be below grid\.xMax \(1\)/);
+    expect(() => heatMap([1, 2, 3, 4], { ...g, rows: 0 })).toThrow(/heatMap: grid\.rows must be a positive integer, got 0/);
+    expect(() => heatMap([1, 2], { ...g, cols: 1.5 })).toThrow(/heatMap: grid\.cols must be a positive integer, got 1.5/);
+    expect(() => heatMap([1, 2, 3, 4], g, { vMin: 3, vMax: 2 })).toThrow(/heatMap: options\.vMin \(3\) must be below options\.vMax \(2\)/);
+    expect(() => heatMap([1, 2, 3, 4], g, { points: { X: [[0, 0], [1, 1]], labels: [0] } })).toThrow(
+      /heatMap: options\.points\.X has 2 rows but options\.points\.labels has 1 values/,
+    );
+    expect(() => heatMap([1, 2, 3, 4], g, { points: { X: [[0, NaN]], labels: [0] } })).toThrow(/heatMap: options\.points\.X\[0\] is \(0, NaN\)/);
   });
 });
