@@ -39,3 +39,6 @@ export { EarlyStopping, TerminateOnNaN, LearningRateScheduler, ReduceLROnPlateau
 export type { FittedModel, EarlyStoppingArgs, ReduceLROnPlateauArgs } from './lib/callbacks';
 export { summaryText } from './lib/summary';
 export { boxPlot, quartiles, errorBarPlot, heatMap, viridis } from './lib/plot';
+export { loadModel, modelFromArtifacts, layerFromConfig, registerLayerClass } from './layers/serialization';
+export { modelToArtifacts, readArtifacts } from './lib/serialization';
+export type { ModelArtifacts, WeightSpec, TrainingJson } from './lib/serialization';

@@ -8,7 +8,7 @@ import { ActivationName, resolveActivation } from '../lib/activations';
 import { CallContext } from '../lib/autodiff';
 import { Constraint } from '../lib/constraints';
 import { Initializer, resolveInitializer } from '../lib/initializers';
-import { BuildRandom, Layer, LayerArgs } from '../lib/layer';
+import { BuildRandom, Layer, LayerArgs, serializeObject } from '../lib/layer';
 import { dense } from '../lib/ops';
 import { Tensor } from '../lib/tensor';
 
@@ -69,6 +69,22 @@ export class Dense extends Layer {
     const inDim = inputShape[inputShape.length - 1];
     this.addWeight('kernel', [inDim, this.units], (w) => this.kernelInitializer.fill(w, random.init), this.kernelConstraint);
     if (this.useBias) this.addWeight('bias', [this.units], (w) => this.biasInitializer.fill(w, random.init), this.biasConstraint);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation: this.activation,
+      use_bias: this.useBias,
+      kernel_initializer: serializeObject(this.kernelInitializer),
+      bias_initializer: serializeObject(this.biasInitializer),
+      kernel_regularizer: null,
+      bias_regularizer: null,
+      activity_regularizer: null,
+      kernel_constraint: serializeObject(this.kernelConstraint),
+      bias_constraint: serializeObject(this.biasConstraint),
+    };
   }
 
   call(x: Tensor, ctx: CallContext): Tensor {

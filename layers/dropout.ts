@@ -46,6 +46,11 @@ abstract class NoiseLayer extends Layer {
   private bits: Uint32Array | null = null;
   private readonly ownSeed: Seed | undefined;
 
+  /** The layer's own seed argument, if it was given one. */
+  protected get seedArg(): Seed | undefined {
+    return this.ownSeed;
+  }
+
   constructor(args: LayerArgs & { seed?: Seed }) {
     super(args);
     this.ownSeed = args.seed;
@@ -107,6 +112,10 @@ export class Dropout extends NoiseLayer {
 
   protected get strength(): number {
     return this.rate;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), rate: this.rate, noise_shape: this.noiseShapeArg ?? null, seed: this.seedArg ?? null };
   }
 
   /** The mask's shape for an input of (batch-first) `shape`. */
@@ -172,6 +181,12 @@ abstract class SpatialDropout extends Dropout {
     this.noiseShape([1, ...inputShape]);
     return inputShape.slice();
   }
+
+  override getConfig(): Record<string, unknown> {
+    const { noise_shape: _noiseShape, ...config } = super.getConfig();
+    if (this.inputRank > 3) config.data_format = this.channelsFirst ? 'channels_first' : 'channels_last';
+    return config;
+  }
 }
 
 /** SpatialDropout1D(rate): input [batch, steps, channels]; drops whole channels, mask [batch, 1, channels]. */
@@ -201,6 +216,10 @@ export class GaussianDropout extends NoiseLayer {
     super(args);
     checkRate(`GaussianDropout '${this.name}'`, rate);
     this.rate = rate;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), rate: this.rate, seed: this.seedArg ?? null };
   }
 
   protected get strength(): number {
@@ -233,6 +252,10 @@ export class GaussianNoise extends NoiseLayer {
     this.stddev = stddev;
   }
 
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), stddev: this.stddev, seed: this.seedArg ?? null };
+  }
+
   protected get strength(): number {
     return this.stddev;
   }
@@ -262,6 +285,10 @@ export class AlphaDropout extends NoiseLayer {
     checkRate(`AlphaDropout '${this.name}'`, rate);
     this.rate = rate;
     this.noiseShapeArg = args.noiseShape;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), rate: this.rate, noise_shape: this.noiseShapeArg ?? null, seed: this.seedArg ?? null };
   }
 
   protected get strength(): number {

@@ -6,6 +6,8 @@ import { Tensor } from './tensor';
 /** Projects a weight back into its allowed set, in place. */
 export interface Constraint {
   readonly className: string;
+  /** Its Keras config (snake_case), as a saved model stores it. */
+  readonly config: Record<string, unknown>;
   apply(w: Tensor): void;
 }
 
@@ -23,6 +25,10 @@ export class MaxNorm implements Constraint {
     }
   }
 
+  get config(): Record<string, unknown> {
+    return { max_value: this.maxValue, axis: this.options.axis ?? 0 };
+  }
+
   apply(w: Tensor): void {
     scaleNorms(w, this.options.axis ?? 0, (norm) => Math.min(norm, this.maxValue) / (1e-7 + norm));
   }
@@ -33,6 +39,10 @@ export class UnitNorm implements Constraint {
   readonly className = 'UnitNorm';
   constructor(readonly options: { axis?: number | number[] } = {}) {}
 
+  get config(): Record<string, unknown> {
+    return { axis: this.options.axis ?? 0 };
+  }
+
   apply(w: Tensor): void {
     scaleNorms(w, this.options.axis ?? 0, (norm) => 1 / (1e-7 + norm));
   }
@@ -41,6 +51,7 @@ export class UnitNorm implements Constraint {
 /** NonNeg: negative weights set to zero. */
 export class NonNeg implements Constraint {
   readonly className = 'NonNeg';
+  readonly config = {};
   apply(w: Tensor): void {
     for (let i = 0; i < w.size; i++) if (w.data[i] < 0) w.data[i] = 0;
   }

@@ -11,6 +11,8 @@ import { Tensor } from './tensor';
 export interface Initializer {
   /** The Keras class name, e.g. `GlorotUniform`. */
   readonly className: string;
+  /** Its Keras config (snake_case), as a saved model stores it. */
+  readonly config: Record<string, unknown>;
   fill(w: Tensor, random: RandomStream): void;
 }
 
@@ -24,38 +26,51 @@ export function fans(shape: readonly number[]): [number, number] {
   return [field * shape[shape.length - 2], field * shape[shape.length - 1]];
 }
 
-function make(className: string, fill: (w: Tensor, random: RandomStream) => void): Initializer {
-  return { className, fill };
+function make(className: string, fill: (w: Tensor, random: RandomStream) => void, config: Record<string, unknown> = {}): Initializer {
+  return { className, fill, config };
 }
 
 /** Every element equal to `value`. */
-export const constant = (value: number): Initializer => make('Constant', (w) => w.data.fill(value));
+export const constant = (value: number): Initializer => make('Constant', (w) => w.data.fill(value), { value });
 export const zeros = (): Initializer => make('Zeros', (w) => w.data.fill(0));
 export const ones = (): Initializer => make('Ones', (w) => w.data.fill(1));
 
 /** Uniform in [minval, maxval) (Keras default ±0.05). */
 export const randomUniform = ({ minval = -0.05, maxval = 0.05 } = {}): Initializer =>
-  make('RandomUniform', (w, r) => {
-    for (let i = 0; i < w.size; i++) w.data[i] = r.uniformIn(minval, maxval);
-  });
+  make(
+    'RandomUniform',
+    (w, r) => {
+      for (let i = 0; i < w.size; i++) w.data[i] = r.uniformIn(minval, maxval);
+    },
+    { minval, maxval, seed: null },
+  );
 
 /** Normal with `mean` and `stddev` (Keras default 0, 0.05). */
 export const randomNormal = ({ mean = 0, stddev = 0.05 } = {}): Initializer =>
-  make('RandomNormal', (w, r) => {
-    for (let i = 0; i < w.size; i++) w.data[i] = mean + stddev * r.normal();
-  });
+  make(
+    'RandomNormal',
+    (w, r) => {
+      for (let i = 0; i < w.size; i++) w.data[i] = mean + stddev * r.normal();
+    },
+    { mean, stddev, seed: null },
+  );
 
 /** Normal truncated at two standard deviations. */
 export const truncatedNormal = ({ mean = 0, stddev = 0.05 } = {}): Initializer =>
-  make('TruncatedNormal', (w, r) => {
-    for (let i = 0; i < w.size; i++) w.data[i] = mean + stddev * r.truncatedNormal();
-  });
+  make(
+    'TruncatedNormal',
+    (w, r) => {
+      for (let i = 0; i < w.size; i++) w.data[i] = mean + stddev * r.truncatedNormal();
+    },
+    { mean, stddev, seed: null },
+  );
 
 /** Keras' VarianceScaling: the family behind glorot, he and lecun. */
 export function varianceScaling(
   className: string,
   { scale = 1, mode = 'fan_in', distribution = 'truncated_normal' }: { scale?: number; mode?: 'fan_in' | 'fan_out' | 'fan_avg'; distribution?: 'truncated_normal' | 'uniform' | 'untruncated_normal' },
 ): Initializer {
+  const config = className === 'VarianceScaling' ? { scale, mode, distribution, seed: null } : { seed: null };
   return make(className, (w, r) => {
     const [fanIn, fanOut] = fans(w.shape);
     const n = mode === 'fan_in' ? fanIn : mode === 'fan_out' ? fanOut : (fanIn + fanOut) / 2;
@@ -71,7 +86,7 @@ export function varianceScaling(
       const std = Math.sqrt(variance);
       for (let i = 0; i < w.size; i++) w.data[i] = std * r.normal();
     }
-  });
+  }, config);
 }
 
 /** U(-limit, limit), limit = sqrt(6 / (fanIn + fanOut)): Keras' default kernel initializer. */
@@ -113,7 +128,7 @@ export const orthogonal = ({ gain = 1 } = {}): Initializer =>
     for (let i = 0; i < rows; i++) {
       for (let j = 0; j < cols; j++) w.data[i * cols + j] = gain * (tall ? q[i * k + j] : q[j * k + i]);
     }
-  });
+  }, { gain, seed: null });
 
 const KNOWN: Record<string, () => Initializer> = {
   zeros: zeros,

@@ -28,6 +28,11 @@ export interface BuildRandom {
   layerSeed: string;
 }
 
+/** `{ class_name, config }` of an initializer or constraint (null stays null), as Keras saves them. */
+export function serializeObject(o: { className: string; config: Record<string, unknown> } | null): { class_name: string; config: Record<string, unknown> } | null {
+  return o === null ? null : { class_name: o.className, config: { ...o.config } };
+}
+
 const nameCounters = new Map<string, number>();
 
 /** Keras-style unique names: `dense`, `dense_1`, `dense_2`, ... */
@@ -127,6 +132,16 @@ export abstract class Layer {
       }
       w.data.set(t.data);
     });
+  }
+
+  /**
+   * The layer's Keras config (snake_case keys, as TensorFlow.js's model.json stores it): name,
+   * trainable, dtype and, for a first layer, `batch_input_shape`. Subclasses add their own.
+   */
+  getConfig(): Record<string, unknown> {
+    const config: Record<string, unknown> = { name: this.name, trainable: this.trainable, dtype: 'float32' };
+    if (this.declaredInputShape !== null) config.batch_input_shape = [null, ...this.declaredInputShape];
+    return config;
   }
 
   /**

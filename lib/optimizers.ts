@@ -39,6 +39,9 @@ export abstract class Optimizer {
     return s;
   }
 
+  /** The optimizer's Keras config (snake_case), as a saved model stores it. */
+  abstract getConfig(): Record<string, number | boolean>;
+
   /** How many state buffers each weight needs. */
   protected abstract readonly slotCount: number;
   /** Updates one weight `w` from its gradient `g` and state buffers. */
@@ -64,6 +67,10 @@ export class SGD extends Optimizer {
     this.momentum = momentum;
     this.nesterov = nesterov;
     this.slotCount = momentum > 0 ? 1 : 0;
+  }
+
+  getConfig(): Record<string, number | boolean> {
+    return { learning_rate: this.learningRate, momentum: this.momentum, nesterov: this.nesterov };
   }
 
   protected update(w: Float32Array, g: Float32Array, state: Float32Array[]): void {
@@ -111,6 +118,10 @@ export class Adam extends Optimizer {
     this.epsilon = epsilon;
   }
 
+  getConfig(): Record<string, number | boolean> {
+    return { learning_rate: this.learningRate, beta_1: this.beta1, beta_2: this.beta2, epsilon: this.epsilon };
+  }
+
   protected update(w: Float32Array, g: Float32Array, [m, v]: Float32Array[]): void {
     const { beta1: b1, beta2: b2, epsilon: eps } = this;
     const t = this.iterations;
@@ -146,6 +157,10 @@ export class RMSprop extends Optimizer {
     this.epsilon = epsilon;
   }
 
+  getConfig(): Record<string, number | boolean> {
+    return { learning_rate: this.learningRate, rho: this.rho, epsilon: this.epsilon };
+  }
+
   protected update(w: Float32Array, g: Float32Array, [v]: Float32Array[]): void {
     const { rho, epsilon: eps, learningRate: lr } = this;
     for (let i = 0; i < w.length; i++) {
@@ -161,6 +176,21 @@ const KNOWN: Record<string, () => Optimizer> = {
   adam: () => new Adam(),
   rmsprop: () => new RMSprop(),
 };
+
+/** An optimizer from its saved class name and Keras config (as `getConfig` writes it). */
+export function optimizerFromConfig(className: string, config: Record<string, number | boolean>): Optimizer {
+  const n = (key: string): number | undefined => (typeof config[key] === 'number' ? (config[key] as number) : undefined);
+  switch (className.toLowerCase()) {
+    case 'adam':
+      return new Adam({ learningRate: n('learning_rate'), beta1: n('beta_1'), beta2: n('beta_2'), epsilon: n('epsilon') });
+    case 'sgd':
+      return new SGD({ learningRate: n('learning_rate'), momentum: n('momentum'), nesterov: config.nesterov === true });
+    case 'rmsprop':
+      return new RMSprop({ learningRate: n('learning_rate'), rho: n('rho'), epsilon: n('epsilon') });
+    default:
+      throw new Error(`Unknown optimizer class '${className}' in a saved model; known: SGD, Adam, RMSprop`);
+  }
+}
 
 /** An optimizer object as it is, or a name (`'adam'`, `'sgd'`, `'rmsprop'`) with Keras' defaults. */
 export function resolveOptimizer(optimizer: unknown): Optimizer {

@@ -15,6 +15,7 @@ import { Metric, resolveMetric } from './metrics';
 import { Optimizer, resolveOptimizer } from './optimizers';
 import { EpochProgress } from './progress';
 import { summaryText } from './summary';
+import { modelToArtifacts, saveArtifacts, TrainingJson } from './serialization';
 import { freshSeed, RandomStream, Seed } from './random';
 import { checkFinite, describe, shapeToString, Tensor, TensorLike } from './tensor';
 
@@ -61,6 +62,13 @@ interface Compiled {
   loss: LossName;
   optimizer: Optimizer;
   metrics: Metric[];
+}
+
+/** What `save` returns. */
+export interface SaveResult {
+  modelJson: string;
+  weightsBin: string;
+  bytes: number;
 }
 
 export class Sequential {
@@ -311,6 +319,23 @@ export class Sequential {
     const text = summaryText(this);
     print?.(text);
     return text;
+  }
+
+  /**
+   * Saves the model in TensorFlow.js's layers-model format: `url` is `'file://dir'` (or a plain
+   * folder path); writes dir/model.json and dir/weights.bin, each atomically. Load it with
+   * `loadModel(url)` here or `tf.loadLayersModel` in TensorFlow.js.
+   */
+  async save(url: string): Promise<SaveResult> {
+    this.requireLayers('save');
+    return saveArtifacts(url, modelToArtifacts(this));
+  }
+
+  /** How the model was compiled (loss, metrics, optimizer config), or null before compile; saved with the model. */
+  trainingConfig(): TrainingJson | null {
+    if (this.compiled === null) return null;
+    const { loss, metrics, optimizer } = this.compiled;
+    return { loss, metrics: metrics.map((m) => m.name), optimizer: { class_name: optimizer.constructor.name, config: optimizer.getConfig() } };
   }
 
   /** Number of scalars in all weights. */
