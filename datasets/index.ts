@@ -17,3 +17,5 @@ export { trainTestSplit, splitRows } from './split';
 export type { Split, IndexedSplit, TrainTestSplitOptions } from './split';
 export { NumpyRandomState, checkRandomState } from './mt19937';
 export type { MutableArrayLike } from './mt19937';
+export { makeWaveforms } from './sequences';
+export type { MakeWaveformsOptions, SequenceDataset } from './sequences';

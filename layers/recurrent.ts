@@ -1,0 +1,294 @@
+/**
+ * The recurrent layers: SimpleRNN, LSTM and GRU, Keras' arguments and weight layouts.
+ *
+ * Input [batch, time, features] -> output [batch, units], or [batch, time, units] with
+ * `returnSequences`. Each call runs one op over the whole sequence (lib/recurrent-ops.ts).
+ *
+ * Dropout inside the layer is the variational RNN of Gal and Ghahramani (2016), as in Keras:
+ * during training, `dropout` draws one input mask [batch, features] and `recurrentDropout` one
+ * recurrent mask [batch, units] per forward pass; the same two masks are applied at every time
+ * step (to x_t, and to h_{t-1} before the recurrent kernel) and again in backpropagation through
+ * time. They are cached on the layer as `lastInputMask` and `lastRecurrentMask` (0 where dropped,
+ * 1 / (1 - rate) where kept). At inference there is no mask. A `Dropout` layer placed before the
+ * recurrent layer is different: it draws a new mask for every time step.
+ *
+ * `returnState`: a Sequential passes one tensor from layer to layer, so there the layer still
+ * outputs only its sequence output; the final states of the last call are kept in `lastStates`
+ * ([h, c] for the LSTM, [h] otherwise, each [batch, units]). For the functional use (an encoder
+ * handing its state to a decoder) call `callWithState(x, ctx, initialState)`, or the ops in
+ * lib/recurrent-ops.ts, which return the states as differentiable tensors.
+ */
+import { drawDropoutMask } from '../kernels/dropout';
+import { ActivationName, resolveActivation } from '../lib/activations';
+import { CallContext } from '../lib/autodiff';
+import { Constraint } from '../lib/constraints';
+import { Initializer, resolveInitializer } from '../lib/initializers';
+import { BuildRandom, Layer, LayerArgs } from '../lib/layer';
+import { RandomStream, Seed } from '../lib/random';
+import { gru, lstm, RecurrentOpOptions, RecurrentOpResult, simpleRnn } from '../lib/recurrent-ops';
+import { shapeToString, Tensor } from '../lib/tensor';
+
+/** Options of SimpleRNN, LSTM and GRU (Keras' arguments in camelCase). */
+export interface RecurrentArgs extends LayerArgs {
+  /** Activation of the candidate and output (default 'tanh'). */
+  activation?: string;
+  /** Activation of the gates (default 'sigmoid'; LSTM and GRU only). */
+  recurrentActivation?: string;
+  /** Whether to add biases (default true). */
+  useBias?: boolean;
+  /** Initializer of the input kernel (default 'glorotUniform'). */
+  kernelInitializer?: string | Initializer;
+  /** Initializer of the recurrent kernel (default 'orthogonal'). */
+  recurrentInitializer?: string | Initializer;
+  /** Initializer of the bias (default 'zeros'). */
+  biasInitializer?: string | Initializer;
+  kernelConstraint?: Constraint;
+  recurrentConstraint?: Constraint;
+  biasConstraint?: Constraint;
+  /** Probability of dropping an input feature, one mask per sequence (default 0). */
+  dropout?: number;
+  /** Probability of dropping a unit of the state fed back, one mask per sequence (default 0). */
+  recurrentDropout?: number;
+  /** Output every step's state, [batch, time, units] (default false: the last, [batch, units]). */
+  returnSequences?: boolean;
+  /** Keep the final states in `lastStates` (see the file comment). Default false. */
+  returnState?: boolean;
+  /** Process the sequence backwards; with `returnSequences` the output is in reversed order (Keras). */
+  goBackwards?: boolean;
+  /** A seed for the dropout masks (default: derived from the model's seed and the layer's position). */
+  seed?: Seed;
+}
+
+/** Options of LSTM: `unitForgetBias` (default true) starts the forget gate's bias at 1. */
+export interface LSTMArgs extends RecurrentArgs {
+  unitForgetBias?: boolean;
+}
+
+/** Options of GRU: `resetAfter` must be true (Keras' default; the only variant implemented). */
+export interface GRUArgs extends RecurrentArgs {
+  resetAfter?: boolean;
+}
+
+/** The op each layer runs. */
+type RecurrentOp = typeof lstm;
+
+/** Throws the RangeError for a dropout rate outside [0, 1). */
+function checkRate(layer: string, arg: string, rate: number): void {
+  if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
+    throw new RangeError(`${layer}: ${arg} must be in [0, 1) (the probability of dropping a unit), got ${rate}`);
+  }
+}
+
+/** What SimpleRNN, LSTM and GRU share: arguments, masks, weights, and the call. */
+export abstract class RecurrentLayer extends Layer {
+  readonly units: number;
+  readonly activation: ActivationName;
+  readonly recurrentActivation: ActivationName;
+  readonly useBias: boolean;
+  /** Probability of dropping an input feature (one mask [batch, features] per sequence). */
+  readonly dropout: number;
+  /** Probability of dropping a state unit before the recurrent kernel (one mask [batch, units] per sequence). */
+  readonly recurrentDropout: number;
+  readonly returnSequences: boolean;
+  readonly returnState: boolean;
+  readonly goBackwards: boolean;
+  /** The input mask [batch, features] of the last training pass (reused by the next pass: clone to keep it). */
+  lastInputMask: Tensor | null = null;
+  /** The recurrent mask [batch, units] of the last training pass. */
+  lastRecurrentMask: Tensor | null = null;
+  /** With `returnState`: the final states of the last call ([h, c] for LSTM, [h] otherwise). */
+  lastStates: Tensor[] = [];
+  /** Number of gate blocks in the kernels' last axis (LSTM 4, GRU 3, SimpleRNN 1). */
+  protected abstract readonly gates: number;
+  protected abstract readonly op: RecurrentOp;
+  private readonly kernelInitializer: Initializer;
+  private readonly recurrentInitializer: Initializer;
+  protected readonly biasInitializer: Initializer;
+  private readonly kernelConstraint: Constraint | null;
+  private readonly recurrentConstraint: Constraint | null;
+  private readonly biasConstraint: Constraint | null;
+  private readonly ownSeed: Seed | undefined;
+  private maskState: Uint32Array | null = null;
+  private readonly opts: RecurrentOpOptions;
+
+  /** `units`: the size of the state and of the output's last axis. */
+  constructor(units: number, args: RecurrentArgs = {}) {
+    super(args);
+    const where = `${this.className} '${this.name}'`;
+    if (!Number.isInteger(units) || units <= 0) throw new RangeError(`${where}: units must be a positive integer, got ${units}`);
+    this.units = units;
+    this.activation = this.checkElementwise(resolveActivation(args.activation ?? 'tanh', `activation for ${where}:`), 'activation');
+    this.recurrentActivation = this.checkElementwise(
+      resolveActivation(args.recurrentActivation ?? 'sigmoid', `recurrentActivation for ${where}:`), 'recurrentActivation');
+    this.useBias = args.useBias ?? true;
+    this.kernelInitializer = resolveInitializer(args.kernelInitializer ?? 'glorotUniform', `kernelInitializer for ${where}:`);
+    this.recurrentInitializer = resolveInitializer(args.recurrentInitializer ?? 'orthogonal', `recurrentInitializer for ${where}:`);
+    this.biasInitializer = resolveInitializer(args.biasInitializer ?? 'zeros', `biasInitializer for ${where}:`);
+    this.kernelConstraint = args.kernelConstraint ?? null;
+    this.recurrentConstraint = args.recurrentConstraint ?? null;
+    this.biasConstraint = args.biasConstraint ?? null;
+    this.dropout = args.dropout ?? 0;
+    this.recurrentDropout = args.recurrentDropout ?? 0;
+    checkRate(where, 'dropout', this.dropout);
+    checkRate(where, 'recurrentDropout', this.recurrentDropout);
+    this.returnSequences = args.returnSequences ?? false;
+    this.returnState = args.returnState ?? false;
+    this.goBackwards = args.goBackwards ?? false;
+    this.ownSeed = args.seed;
+    this.opts = {
+      returnSequences: this.returnSequences,
+      goBackwards: this.goBackwards,
+      activation: this.activation,
+      recurrentActivation: this.recurrentActivation,
+      returnState: this.returnState,
+    };
+  }
+
+  private checkElementwise(act: ActivationName, arg: string): ActivationName {
+    if (act === 'softmax') throw new Error(`${this.className} '${this.name}': ${arg} must be elementwise; softmax is not allowed`);
+    return act;
+  }
+
+  /** The input kernel [features, gates * units]. */
+  get kernel(): Tensor {
+    return this.weights[0];
+  }
+
+  /** The recurrent kernel [units, gates * units]. */
+  get recurrentKernel(): Tensor {
+    return this.weights[1];
+  }
+
+  /** The bias, or null without one. */
+  get bias(): Tensor | null {
+    return this.useBias ? this.weights[2] : null;
+  }
+
+  /** [time, features] -> [units], or [time, units] with `returnSequences`. */
+  computeOutputShape(inputShape: readonly number[]): number[] {
+    if (inputShape.length !== 2) {
+      throw new RangeError(
+        `${this.className} '${this.name}': expected a per-sample input of shape [time, features] (the batch is [batch, time, features]), got ${shapeToString(inputShape)}`,
+      );
+    }
+    return this.returnSequences ? [inputShape[0], this.units] : [this.units];
+  }
+
+  /** The bias's shape and initial values (LSTM sets its forget gate to 1, GRU has two rows). */
+  protected abstract biasShape(): number[];
+  protected fillBias(b: Tensor, random: RandomStream): void {
+    this.biasInitializer.fill(b, random);
+  }
+
+  protected override createWeights(inputShape: readonly number[], random: BuildRandom): void {
+    const features = inputShape[1];
+    const cols = this.gates * this.units;
+    this.addWeight('kernel', [features, cols], (w) => this.kernelInitializer.fill(w, random.init), this.kernelConstraint);
+    this.addWeight('recurrent_kernel', [this.units, cols], (w) => this.recurrentInitializer.fill(w, random.init), this.recurrentConstraint);
+    if (this.useBias) this.addWeight('bias', this.biasShape(), (w) => this.fillBias(w, random.init), this.biasConstraint);
+    this.maskState = new RandomStream(this.ownSeed !== undefined ? String(this.ownSeed) : `${random.layerSeed}/noise`).bitState();
+  }
+
+  /** State of the mask kernel's fast generator (a layer used outside a model seeds it from its own seed or name). */
+  private maskBits(): Uint32Array {
+    if (this.maskState === null) this.maskState = new RandomStream(this.ownSeed !== undefined ? String(this.ownSeed) : this.name).bitState();
+    return this.maskState;
+  }
+
+  /** x [batch, time, features] -> [batch, units] or [batch, time, units]. */
+  call(x: Tensor, ctx: CallContext): Tensor {
+    return this.callWithState(x, ctx).output;
+  }
+
+  /**
+   * The forward pass with optional initial states (each [batch, units]: [h0, c0] for LSTM, [h0]
+   * otherwise) and the final states (with `returnState`), all differentiable.
+   */
+  callWithState(x: Tensor, ctx: CallContext, initialState: readonly Tensor[] | null = null): RecurrentOpResult {
+    const features = this.kernel.shape[0];
+    if (x.rank !== 3 || x.shape[2] !== features) {
+      throw new RangeError(`${this.className} '${this.name}': expected an input [batch, time, ${features}], got ${shapeToString(x.shape)}`);
+    }
+    const opts = this.opts;
+    opts.inputMask = null;
+    opts.recurrentMask = null;
+    opts.initialState = initialState;
+    // Training: draw this pass's two masks, once for the whole sequence, and cache them.
+    if (ctx.training && this.dropout > 0) {
+      const mask = this.ws.get('inputMask', [x.shape[0], features]);
+      drawDropoutMask(mask.data, this.dropout, this.maskBits());
+      this.lastInputMask = mask;
+      opts.inputMask = mask;
+    }
+    if (ctx.training && this.recurrentDropout > 0) {
+      const mask = this.ws.get('recurrentMask', [x.shape[0], this.units]);
+      drawDropoutMask(mask.data, this.recurrentDropout, this.maskBits());
+      this.lastRecurrentMask = mask;
+      opts.recurrentMask = mask;
+    }
+    const result = this.op(ctx, this.ws, x, this.kernel, this.recurrentKernel, this.bias, opts);
+    if (this.returnState) this.lastStates = result.states;
+    return result;
+  }
+}
+
+/**
+ * SimpleRNN(units): h_t = activation(x_t · kernel + h_{t-1} · recurrentKernel + bias).
+ * Input [batch, time, features] -> [batch, units] (or [batch, time, units]).
+ * Weights: kernel [features, units], recurrent_kernel [units, units], bias [units].
+ */
+export class SimpleRNN extends RecurrentLayer {
+  protected readonly gates = 1;
+  protected readonly op = simpleRnn;
+
+  protected biasShape(): number[] {
+    return [this.units];
+  }
+}
+
+/**
+ * LSTM(units): Keras' long short-term memory layer, gates i, f, c, o.
+ * Input [batch, time, features] -> [batch, units] (or [batch, time, units]).
+ * Weights: kernel [features, 4u], recurrent_kernel [units, 4u], bias [4u] (forget slice 1 with `unitForgetBias`).
+ */
+export class LSTM extends RecurrentLayer {
+  protected readonly gates = 4;
+  protected readonly op = lstm;
+  readonly unitForgetBias: boolean;
+
+  constructor(units: number, args: LSTMArgs = {}) {
+    super(units, args);
+    this.unitForgetBias = args.unitForgetBias ?? true;
+  }
+
+  protected biasShape(): number[] {
+    return [4 * this.units];
+  }
+
+  protected override fillBias(b: Tensor, random: RandomStream): void {
+    super.fillBias(b, random);
+    if (this.unitForgetBias) b.data.fill(1, this.units, 2 * this.units);
+  }
+}
+
+/**
+ * GRU(units): Keras' gated recurrent unit with `resetAfter: true`, gates z, r, h.
+ * Input [batch, time, features] -> [batch, units] (or [batch, time, units]).
+ * Weights: kernel [features, 3u], recurrent_kernel [units, 3u], bias [2, 3u] (input bias, recurrent bias).
+ */
+export class GRU extends RecurrentLayer {
+  protected readonly gates = 3;
+  protected readonly op = gru;
+  readonly resetAfter = true;
+
+  constructor(units: number, args: GRUArgs = {}) {
+    super(units, args);
+    if (args.resetAfter === false) {
+      throw new Error(`GRU '${this.name}': resetAfter: false (the reset gate before the recurrent product) is not implemented; only Keras' default resetAfter: true is`);
+    }
+  }
+
+  protected biasShape(): number[] {
+    return [2, 3 * this.units];
+  }
+}

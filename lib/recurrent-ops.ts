@@ -1,0 +1,288 @@
+/**
+ * The recurrent ops: `lstm`, `gru` and `simpleRnn` over a whole sequence. Each is one coarse op,
+ * one tape entry: the forward kernel runs every time step, the recorded backward runs
+ * backpropagation through time (kernels/lstm.ts, gru.ts, simple-rnn.ts).
+ *
+ * Dropout masks are inputs of the op, not drawn by it: `inputMask` [batch, features] multiplies
+ * x_t and `recurrentMask` [batch, units] multiplies h_{t-1} before the recurrent kernel, the same
+ * mask at every step and in the backward pass (the variational RNN of Gal and Ghahramani, 2016).
+ * The layers in layers/recurrent.ts draw them; a gradient check passes fixed ones.
+ *
+ * Shapes: x [batch, time, features] -> output [batch, units], or [batch, time, units] with
+ * `returnSequences` (in processing order: reversed in time with `goBackwards`, as Keras returns it).
+ */
+import { ActivationName } from '../kernels/activations';
+import { gruBackward, gruForward } from '../kernels/gru';
+import { lstmBackward, lstmForward } from '../kernels/lstm';
+import { activationCode, gatherSteps, RnnSizes, scatterSteps, stepsToBatchMajor } from '../kernels/recurrent';
+import { simpleRnnBackward, simpleRnnForward } from '../kernels/simple-rnn';
+import { CallContext, Workspace } from './autodiff';
+import { shapeToString, Tensor } from './tensor';
+
+/** Options of the recurrent ops (all optional). */
+export interface RecurrentOpOptions {
+  /** Return every step's state, [batch, time, units], instead of the last one [batch, units]. */
+  returnSequences?: boolean;
+  /** Process the sequence from its last time step to its first. */
+  goBackwards?: boolean;
+  /** Input dropout mask [batch, features] (0 or 1 / (1 - rate)), applied at every step; null: none. */
+  inputMask?: Tensor | null;
+  /** Recurrent dropout mask [batch, units], applied to h_{t-1} before the recurrent kernel at every step; null: none. */
+  recurrentMask?: Tensor | null;
+  /** Activation of the candidate and of the output (default 'tanh'). */
+  activation?: ActivationName;
+  /** Activation of the gates (default 'sigmoid'; LSTM and GRU). */
+  recurrentActivation?: ActivationName;
+  /** Initial states, each [batch, units]: [h0] (GRU, SimpleRNN) or [h0, c0] (LSTM); default zeros. Differentiable. */
+  initialState?: readonly Tensor[] | null;
+  /** Also return the final states as differentiable tensors (Keras' return_state). */
+  returnState?: boolean;
+}
+
+/** What a recurrent op returns. */
+export interface RecurrentOpResult {
+  /** [batch, units], or [batch, time, units] with `returnSequences`. */
+  output: Tensor;
+  /** With `returnState`: the final states, each [batch, units] ([h, c] for the LSTM, [h] otherwise); else empty. */
+  states: Tensor[];
+}
+
+/** Sizes, masks and activation codes of one call, checked. */
+interface Prepared {
+  sz: RnnSizes;
+  inputMask: Float32Array | null;
+  recurrentMask: Float32Array | null;
+  act: number;
+  recAct: number;
+  sequences: boolean;
+  backwards: boolean;
+}
+
+/** Checks the shapes of one call and resolves its options; `op` names it in errors. */
+function prepare(op: string, x: Tensor, kernel: Tensor, recurrentKernel: Tensor, gates: number,
+  nStates: number, opts: RecurrentOpOptions): Prepared {
+  if (x.rank !== 3) throw new RangeError(`${op}: x must be [batch, time, features], got ${shapeToString(x.shape)}`);
+  const [batch, time, features] = x.shape;
+  const units = recurrentKernel.shape[0];
+  if (time < 1) throw new RangeError(`${op}: x must have at least one time step, got ${shapeToString(x.shape)}`);
+  if (kernel.rank !== 2 || kernel.shape[0] !== features || kernel.shape[1] !== gates * units) {
+    throw new RangeError(`${op}: kernel must be [${features}, ${gates * units}] for x ${shapeToString(x.shape)} and ${units} units, got ${shapeToString(kernel.shape)}`);
+  }
+  if (recurrentKernel.rank !== 2 || recurrentKernel.shape[1] !== gates * units) {
+    throw new RangeError(`${op}: recurrentKernel must be [${units}, ${gates * units}], got ${shapeToString(recurrentKernel.shape)}`);
+  }
+  checkShape(op, 'inputMask', opts.inputMask, [batch, features]);
+  checkShape(op, 'recurrentMask', opts.recurrentMask, [batch, units]);
+  const initial = opts.initialState ?? null;
+  if (initial !== null) {
+    if (initial.length !== nStates) throw new RangeError(`${op}: initialState must hold ${nStates} tensor(s), got ${initial.length}`);
+    initial.forEach((t, i) => checkShape(op, `initialState[${i}]`, t, [batch, units]));
+  }
+  const act = activationCode(opts.activation ?? 'tanh');
+  const recAct = activationCode(opts.recurrentActivation ?? 'sigmoid');
+  if (act < 0 || recAct < 0) throw new RangeError(`${op}: activations must be elementwise (softmax is not), got ${opts.activation}, ${opts.recurrentActivation}`);
+  return {
+    sz: { batch, time, features, units },
+    inputMask: opts.inputMask ? opts.inputMask.data : null,
+    recurrentMask: opts.recurrentMask ? opts.recurrentMask.data : null,
+    act,
+    recAct,
+    sequences: opts.returnSequences ?? false,
+    backwards: opts.goBackwards ?? false,
+  };
+}
+
+function checkShape(op: string, name: string, t: Tensor | null | undefined, shape: number[]): void {
+  if (t === null || t === undefined) return;
+  if (t.rank !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
+    throw new RangeError(`${op}: ${name} must be ${shapeToString(shape)}, got ${shapeToString(t.shape)}`);
+  }
+}
+
+/** Slot 0 of a [time + 1, batch, units] state buffer: the given initial state, or zeros. */
+function setInitial(states: Float32Array, initial: Tensor | undefined, size: number): void {
+  if (initial !== undefined) states.set(initial.data);
+  else states.fill(0, 0, size);
+}
+
+/** The op's output from the state buffer h [time + 1, batch, units]. */
+function writeOutput(ws: Workspace, key: string, p: Prepared, h: Float32Array): Tensor {
+  const { batch, time, units } = p.sz;
+  if (p.sequences) {
+    const y = ws.get(`${key}.y`, [batch, time, units]);
+    stepsToBatchMajor(h, y.data, batch, time, units);
+    return y;
+  }
+  const y = ws.get(`${key}.y`, [batch, units]);
+  y.data.set(h.subarray(time * batch * units, (time + 1) * batch * units));
+  return y;
+}
+
+/** A copy of slot `time` of a state buffer as a [batch, units] tensor (a final state for returnState). */
+function finalState(ws: Workspace, key: string, sz: RnnSizes, states: Float32Array): Tensor {
+  const size = sz.batch * sz.units;
+  const t = ws.get(key, [sz.batch, sz.units]);
+  t.data.set(states.subarray(sz.time * size, (sz.time + 1) * size));
+  return t;
+}
+
+/**
+ * LSTM over a sequence (Keras gates i, f, c, o).
+ * x [batch, time, features], kernel [features, 4u], recurrentKernel [units, 4u], bias [4u] or null
+ * -> output [batch, units] or [batch, time, units]; with `returnState`, states [h_T, c_T] ([batch, units] each).
+ */
+export function lstm(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Tensor, recurrentKernel: Tensor,
+  bias: Tensor | null, opts: RecurrentOpOptions = {}): RecurrentOpResult {
+  const p = prepare('lstm', x, kernel, recurrentKernel, 4, 2, opts);
+  const { batch, time, features, units } = p.sz;
+  const size = batch * units;
+  const buf = {
+    xs: ws.get('lstm.xs', [time, batch, features]).data,
+    gates: ws.get('lstm.gates', [time, batch, 4 * units]).data,
+    h: ws.get('lstm.h', [time + 1, batch, units]).data,
+    c: ws.get('lstm.c', [time + 1, batch, units]).data,
+    actC: ws.get('lstm.actC', [time, batch, units]).data,
+    hMasked: p.recurrentMask !== null ? ws.get('lstm.hMasked', [time, batch, units]).data : null,
+  };
+  const w = { kernel: kernel.data, recurrentKernel: recurrentKernel.data, bias: bias !== null ? bias.data : null };
+  // Time-major input with the input mask applied once, the initial states, then every step.
+  gatherSteps(x.data, p.inputMask, buf.xs, batch, time, features, p.backwards);
+  setInitial(buf.h, opts.initialState?.[0], size);
+  setInitial(buf.c, opts.initialState?.[1], size);
+  lstmForward(p.sz, w, p.recurrentMask, buf, p.act, p.recAct);
+  const y = writeOutput(ws, 'lstm', p, buf.h);
+  const states = opts.returnState ? [finalState(ws, 'lstm.hT', p.sz, buf.h), finalState(ws, 'lstm.cT', p.sz, buf.c)] : [];
+
+  ctx.tape?.record(y, () => {
+    const grads = {
+      dGates: ws.get('lstm.dGates', [time, batch, 4 * units]).data,
+      dh: ws.get('lstm.dh', [batch, units]).data,
+      dc: ws.get('lstm.dc', [batch, units]).data,
+      dxs: x.grad !== null ? ws.get('lstm.dxs', [time, batch, features]).data : null,
+    };
+    const h0 = opts.initialState?.[0] ?? null;
+    const c0 = opts.initialState?.[1] ?? null;
+    lstmBackward(p.sz, w, p.recurrentMask, buf, grads, {
+      dy: y.grad,
+      sequences: p.sequences,
+      dhLast: states.length > 0 ? states[0].grad : null,
+      dcLast: states.length > 0 ? states[1].grad : null,
+      dKernel: kernel.grad,
+      dRecurrentKernel: recurrentKernel.grad,
+      dBias: bias !== null ? bias.grad : null,
+      dh0: h0 !== null ? h0.grad : null,
+      dc0: c0 !== null ? c0.grad : null,
+    }, p.act, p.recAct);
+    // dx[b, t, :] += dxs[s, b, :] * inputMask[b, :]
+    if (x.grad !== null && grads.dxs !== null) scatterSteps(grads.dxs, p.inputMask, x.grad, batch, time, features, p.backwards);
+  });
+  recordStates(ctx, states);
+  return { output: y, states };
+}
+
+/**
+ * GRU over a sequence (Keras' resetAfter variant, gates z, r, h).
+ * x [batch, time, features], kernel [features, 3u], recurrentKernel [units, 3u], bias [2, 3u] or null
+ * -> output [batch, units] or [batch, time, units]; with `returnState`, states [h_T].
+ */
+export function gru(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Tensor, recurrentKernel: Tensor,
+  bias: Tensor | null, opts: RecurrentOpOptions = {}): RecurrentOpResult {
+  const p = prepare('gru', x, kernel, recurrentKernel, 3, 1, opts);
+  const { batch, time, features, units } = p.sz;
+  if (bias !== null && bias.size !== 6 * units) throw new RangeError(`gru: bias must be [2, ${3 * units}], got ${shapeToString(bias.shape)}`);
+  const buf = {
+    xs: ws.get('gru.xs', [time, batch, features]).data,
+    gates: ws.get('gru.gates', [time, batch, 3 * units]).data,
+    inner: ws.get('gru.inner', [time, batch, 3 * units]).data,
+    h: ws.get('gru.h', [time + 1, batch, units]).data,
+    hMasked: p.recurrentMask !== null ? ws.get('gru.hMasked', [time, batch, units]).data : null,
+  };
+  const w = { kernel: kernel.data, recurrentKernel: recurrentKernel.data, bias: bias !== null ? bias.data : null };
+  // Time-major input with the input mask applied once, the initial state, then every step.
+  gatherSteps(x.data, p.inputMask, buf.xs, batch, time, features, p.backwards);
+  setInitial(buf.h, opts.initialState?.[0], batch * units);
+  gruForward(p.sz, w, p.recurrentMask, buf, p.act, p.recAct);
+  const y = writeOutput(ws, 'gru', p, buf.h);
+  const states = opts.returnState ? [finalState(ws, 'gru.hT', p.sz, buf.h)] : [];
+
+  ctx.tape?.record(y, () => {
+    const grads = {
+      dGates: ws.get('gru.dGates', [time, batch, 3 * units]).data,
+      dInner: ws.get('gru.dInner', [time, batch, 3 * units]).data,
+      dh: ws.get('gru.dh', [batch, units]).data,
+      dhDirect: ws.get('gru.dhDirect', [batch, units]).data,
+      dxs: x.grad !== null ? ws.get('gru.dxs', [time, batch, features]).data : null,
+    };
+    const h0 = opts.initialState?.[0] ?? null;
+    gruBackward(p.sz, w, p.recurrentMask, buf, grads, {
+      dy: y.grad,
+      sequences: p.sequences,
+      dhLast: states.length > 0 ? states[0].grad : null,
+      dKernel: kernel.grad,
+      dRecurrentKernel: recurrentKernel.grad,
+      dBias: bias !== null ? bias.grad : null,
+      dh0: h0 !== null ? h0.grad : null,
+    }, p.act, p.recAct);
+    // dx[b, t, :] += dxs[s, b, :] * inputMask[b, :]
+    if (x.grad !== null && grads.dxs !== null) scatterSteps(grads.dxs, p.inputMask, x.grad, batch, time, features, p.backwards);
+  });
+  recordStates(ctx, states);
+  return { output: y, states };
+}
+
+/**
+ * SimpleRNN over a sequence: h_t = act(x_t · W + h_{t-1} · U + b).
+ * x [batch, time, features], kernel [features, u], recurrentKernel [units, u], bias [u] or null
+ * -> output [batch, units] or [batch, time, units]; with `returnState`, states [h_T].
+ */
+export function simpleRnn(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Tensor, recurrentKernel: Tensor,
+  bias: Tensor | null, opts: RecurrentOpOptions = {}): RecurrentOpResult {
+  const p = prepare('simpleRnn', x, kernel, recurrentKernel, 1, 1, opts);
+  const { batch, time, features, units } = p.sz;
+  const buf = {
+    xs: ws.get('rnn.xs', [time, batch, features]).data,
+    pre: ws.get('rnn.pre', [time, batch, units]).data,
+    h: ws.get('rnn.h', [time + 1, batch, units]).data,
+    hMasked: p.recurrentMask !== null ? ws.get('rnn.hMasked', [time, batch, units]).data : null,
+  };
+  const w = { kernel: kernel.data, recurrentKernel: recurrentKernel.data, bias: bias !== null ? bias.data : null };
+  // Time-major input with the input mask applied once, the initial state, then every step.
+  gatherSteps(x.data, p.inputMask, buf.xs, batch, time, features, p.backwards);
+  setInitial(buf.h, opts.initialState?.[0], batch * units);
+  simpleRnnForward(p.sz, w, p.recurrentMask, buf, p.act);
+  const y = writeOutput(ws, 'rnn', p, buf.h);
+  const states = opts.returnState ? [finalState(ws, 'rnn.hT', p.sz, buf.h)] : [];
+
+  ctx.tape?.record(y, () => {
+    const grads = {
+      dPre: ws.get('rnn.dPre', [time, batch, units]).data,
+      dh: ws.get('rnn.dh', [batch, units]).data,
+      dxs: x.grad !== null ? ws.get('rnn.dxs', [time, batch, features]).data : null,
+    };
+    const h0 = opts.initialState?.[0] ?? null;
+    simpleRnnBackward(p.sz, w, p.recurrentMask, buf, grads, {
+      dy: y.grad,
+      sequences: p.sequences,
+      dhLast: states.length > 0 ? states[0].grad : null,
+      dKernel: kernel.grad,
+      dRecurrentKernel: recurrentKernel.grad,
+      dBias: bias !== null ? bias.grad : null,
+      dh0: h0 !== null ? h0.grad : null,
+    }, p.act);
+    // dx[b, t, :] += dxs[s, b, :] * inputMask[b, :]
+    if (x.grad !== null && grads.dxs !== null) scatterSteps(grads.dxs, p.inputMask, x.grad, batch, time, features, p.backwards);
+  });
+  recordStates(ctx, states);
+  return { output: y, states };
+}
+
+/**
+ * Puts the final states on the tape after the op's own entry, with nothing to do on the way back:
+ * the tape then gives them zeroed gradient buffers, the ops that use them fill those, and the
+ * recurrent op's backward (which runs after them) reads them as dhLast / dcLast.
+ */
+function recordStates(ctx: CallContext, states: Tensor[]): void {
+  for (const s of states) ctx.tape?.record(s, noop);
+}
+
+function noop(): void {}
