@@ -6,7 +6,7 @@
  */
 
 /** The activations the kernels know, by their Keras names. */
-export type ActivationName = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'elu' | 'selu' | 'softplus' | 'softsign';
+export type ActivationName = 'linear' | 'relu' | 'sigmoid' | 'hard_sigmoid' | 'tanh' | 'softmax' | 'elu' | 'selu' | 'softplus' | 'softsign';
 
 /** SELU's constants (Klambauer et al., 2017), as Keras uses them. */
 export const SELU_ALPHA = 1.6732632423543772;
@@ -38,6 +38,10 @@ export function activationForward(act: ActivationName, x: Float32Array, y: Float
       return;
     case 'tanh':
       for (let i = 0; i < size; i++) y[i] = Math.tanh(x[i]);
+      return;
+    case 'hard_sigmoid':
+      // Keras 2 and TensorFlow.js: clip(0.2 x + 0.5, 0, 1)
+      for (let i = 0; i < size; i++) y[i] = Math.min(1, Math.max(0, 0.2 * x[i] + 0.5));
       return;
     case 'elu':
       for (let i = 0; i < size; i++) y[i] = x[i] > 0 ? x[i] : Math.expm1(x[i]);
@@ -124,6 +128,10 @@ export function activationBackward(
       return;
     case 'tanh':
       for (let i = 0; i < size; i++) dx[i] = dy[i] * (1 - y[i] * y[i]);
+      return;
+    case 'hard_sigmoid':
+      // slope 0.2 inside the linear part (0 < y < 1), 0 where clipped
+      for (let i = 0; i < size; i++) dx[i] = y[i] > 0 && y[i] < 1 ? 0.2 * dy[i] : 0;
       return;
     case 'elu':
       // elu'(x) = 1 for x > 0, e^x = y + 1 otherwise

@@ -31,6 +31,7 @@ export const ACT_ELU = 4;
 export const ACT_SELU = 5;
 export const ACT_SOFTPLUS = 6;
 export const ACT_SOFTSIGN = 7;
+export const ACT_HARD_SIGMOID = 8;
 
 const SELU_ALPHA = 1.6732632423543772;
 const SELU_SCALE = 1.0507009873554805;
@@ -44,6 +45,7 @@ const CODES: Partial<Record<ActivationName, number>> = {
   selu: ACT_SELU,
   softplus: ACT_SOFTPLUS,
   softsign: ACT_SOFTSIGN,
+  hard_sigmoid: ACT_HARD_SIGMOID,
 };
 
 /** The code of an elementwise activation, or -1 for one a cell cannot use (softmax works on rows). */
@@ -68,6 +70,10 @@ export function activate(code: number, v: number): number {
       return (v > 0 ? v : 0) + log1p(exp(-abs(v)));
     case ACT_SOFTSIGN:
       return v / (1 + abs(v));
+    case ACT_HARD_SIGMOID: {
+      const h = 0.2 * v + 0.5;
+      return h < 0 ? 0 : h > 1 ? 1 : h;
+    }
     default:
       return v;
   }
@@ -92,6 +98,8 @@ export function slope(code: number, y: number): number {
       const a = 1 - abs(y);
       return a * a;
     }
+    case ACT_HARD_SIGMOID:
+      return y > 0 && y < 1 ? 0.2 : 0;
     default:
       return 1;
   }

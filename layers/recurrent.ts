@@ -23,7 +23,7 @@ import { ActivationName, resolveActivation } from '../lib/activations';
 import { CallContext } from '../lib/autodiff';
 import { Constraint } from '../lib/constraints';
 import { Initializer, resolveInitializer } from '../lib/initializers';
-import { BuildRandom, Layer, LayerArgs } from '../lib/layer';
+import { BuildRandom, Layer, LayerArgs, serializeObject } from '../lib/layer';
 import { RandomStream, Seed } from '../lib/random';
 import { gru, lstm, RecurrentOpOptions, RecurrentOpResult, simpleRnn } from '../lib/recurrent-ops';
 import { shapeToString, Tensor } from '../lib/tensor';
@@ -141,6 +141,37 @@ export abstract class RecurrentLayer extends Layer {
       activation: this.activation,
       recurrentActivation: this.recurrentActivation,
       returnState: this.returnState,
+    };
+  }
+
+  override get stochastic(): boolean {
+    return this.dropout > 0 || this.recurrentDropout > 0;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation: this.activation,
+      recurrent_activation: this.recurrentActivation,
+      use_bias: this.useBias,
+      kernel_initializer: serializeObject(this.kernelInitializer),
+      recurrent_initializer: serializeObject(this.recurrentInitializer),
+      bias_initializer: serializeObject(this.biasInitializer),
+      kernel_regularizer: null,
+      recurrent_regularizer: null,
+      bias_regularizer: null,
+      activity_regularizer: null,
+      kernel_constraint: serializeObject(this.kernelConstraint),
+      recurrent_constraint: serializeObject(this.recurrentConstraint),
+      bias_constraint: serializeObject(this.biasConstraint),
+      dropout: this.dropout,
+      recurrent_dropout: this.recurrentDropout,
+      return_sequences: this.returnSequences,
+      return_state: this.returnState,
+      go_backwards: this.goBackwards,
+      stateful: false,
+      unroll: false,
     };
   }
 
@@ -265,6 +296,10 @@ export class LSTM extends RecurrentLayer {
     return [4 * this.units];
   }
 
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), unit_forget_bias: this.unitForgetBias };
+  }
+
   protected override fillBias(b: Tensor, random: RandomStream): void {
     super.fillBias(b, random);
     if (this.unitForgetBias) b.data.fill(1, this.units, 2 * this.units);
@@ -290,5 +325,9 @@ export class GRU extends RecurrentLayer {
 
   protected biasShape(): number[] {
     return [2, 3 * this.units];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), reset_after: true };
   }
 }

@@ -12,6 +12,7 @@ import { Sequential } from '../lib/sequential';
 import { shapeToString, Tensor } from '../lib/tensor';
 import { Dense } from './dense';
 import { AlphaDropout, Dropout, GaussianDropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D } from './dropout';
+import { GRU, LSTM, RecurrentArgs, SimpleRNN } from './recurrent';
 
 /** Reads typed values out of one layer's config, with errors that name the layer and the key. */
 export class ConfigReader {
@@ -108,7 +109,28 @@ const FACTORIES: Record<string, LayerFactory> = {
   GaussianDropout: (c) => new GaussianDropout(c.number('rate'), { ...c.common(), seed: c.optionalNumber('seed') }),
   GaussianNoise: (c) => new GaussianNoise(c.number('stddev'), { ...c.common(), seed: c.optionalNumber('seed') }),
   AlphaDropout: (c) => new AlphaDropout(c.number('rate'), { ...c.common(), noiseShape: c.noiseShape('noise_shape'), seed: c.optionalNumber('seed') }),
+  SimpleRNN: (c) => new SimpleRNN(c.number('units'), recurrentArgs(c)),
+  LSTM: (c) => new LSTM(c.number('units'), { ...recurrentArgs(c), unitForgetBias: c.boolean('unit_forget_bias', true) }),
+  GRU: (c) => new GRU(c.number('units'), { ...recurrentArgs(c), resetAfter: c.boolean('reset_after', true) }),
 };
+
+/** The arguments the three recurrent layers share. */
+function recurrentArgs(c: ConfigReader): RecurrentArgs {
+  return {
+    ...c.common(),
+    activation: c.string('activation', 'tanh'),
+    recurrentActivation: c.string('recurrent_activation', 'sigmoid'),
+    useBias: c.boolean('use_bias', true),
+    dropout: c.optionalNumber('dropout'),
+    recurrentDropout: c.optionalNumber('recurrent_dropout'),
+    returnSequences: c.boolean('return_sequences', false),
+    returnState: c.boolean('return_state', false),
+    goBackwards: c.boolean('go_backwards', false),
+    kernelConstraint: c.constraint('kernel_constraint'),
+    recurrentConstraint: c.constraint('recurrent_constraint'),
+    biasConstraint: c.constraint('bias_constraint'),
+  };
+}
 
 function dataFormat(c: ConfigReader): 'channelsFirst' | 'channelsLast' {
   return c.string('data_format', 'channels_last') === 'channels_first' ? 'channelsFirst' : 'channelsLast';

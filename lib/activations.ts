@@ -8,6 +8,8 @@ const KNOWN: Record<string, ActivationName> = {
   linear: 'linear',
   relu: 'relu',
   sigmoid: 'sigmoid',
+  hard_sigmoid: 'hard_sigmoid',
+  hardsigmoid: 'hard_sigmoid',
   tanh: 'tanh',
   softmax: 'softmax',
   elu: 'elu',

@@ -34,7 +34,7 @@ describe('Dense against the reference numbers (layers.json "dense")', () => {
 
 describe('Dense gradient checks (central differences)', () => {
   const next = lcg(7);
-  it.each(['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'selu', 'softplus', 'softsign'])('%s on a [4, 3] input', (act) => {
+  it.each(['linear', 'relu', 'sigmoid', 'hard_sigmoid', 'tanh', 'softmax', 'elu', 'selu', 'softplus', 'softsign'])('%s on a [4, 3] input', (act) => {
     const ws = new Workspace();
     const x = randomTensor([4, 3], next);
     const kernel = randomTensor([3, 5], next);

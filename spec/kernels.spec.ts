@@ -3,7 +3,7 @@ import { biasAdd } from '../kernels/elementwise';
 import { mean, sum, sumAxes, sumRows } from '../kernels/reductions';
 import { lcg } from './helpers/fixtures';
 
-const ACTIVATIONS: ActivationName[] = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'selu', 'softplus', 'softsign'];
+const ACTIVATIONS: ActivationName[] = ['linear', 'relu', 'sigmoid', 'hard_sigmoid', 'tanh', 'softmax', 'elu', 'selu', 'softplus', 'softsign'];
 
 describe('activation kernels', () => {
   it.each(ACTIVATIONS)('%s: backward (from the output) agrees with central differences', (act) => {

@@ -95,3 +95,26 @@ describe('save and loadModel', () => {
     await expect(loadModel('http://example.com/model.json')).rejects.toThrow("only file:// paths are supported here, got 'http://example.com/model.json'");
   });
 });
+
+describe('save and loadModel: recurrent layers', () => {
+  it.each(['LSTM', 'GRU', 'SimpleRNN'] as const)('%s with dropout and recurrentDropout round-trips bit for bit', async (kind) => {
+    const { LSTM, GRU, SimpleRNN } = await import('../layers/recurrent');
+    const { Tensor } = await import('../lib/tensor');
+    const Layer = { LSTM, GRU, SimpleRNN }[kind];
+    const model = new Sequential({ seed: 5 });
+    model.add(new Layer(4, { inputShape: [6, 3], dropout: 0.2, recurrentDropout: 0.3, returnSequences: true }));
+    model.add(new Dense(1, { activation: 'sigmoid' }));
+    model.compile({ loss: 'binary_crossentropy', optimizer: 'rmsprop' });
+    const x = Tensor.zeros([5, 6, 3]);
+    for (let i = 0; i < x.size; i++) x.data[i] = Math.sin(i);
+    const y = Tensor.zeros([5, 6, 1]);
+    for (let i = 0; i < y.size; i++) y.data[i] = i % 2;
+    await model.fit(x, y, { epochs: 3, verbose: 0 });
+    const dir = tmpDir();
+    await model.save(dir);
+    const loaded = await loadModel(dir);
+    expect(loaded.layers[0].getConfig()).toEqual(model.layers[0].getConfig());
+    expect(Array.from(loaded.predict(x).data)).toEqual(Array.from(model.predict(x).data));
+    expect(loaded.layers[0].stochastic).toBe(true);
+  });
+});
