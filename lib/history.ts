@@ -8,14 +8,30 @@ export class History {
   readonly history: Record<string, number[]> = {};
   /** The epoch numbers (0-based), one per entry of each series. */
   readonly epoch: number[] = [];
+  /** Epochs recorded so far. */
+  private count = 0;
+
+  /**
+   * @param capacity the number of epochs `fit` will run: each series is allocated at that length
+   *   on its first record, so recording never grows the heap during training (`finish` trims it
+   *   if training stopped early).
+   */
+  constructor(private readonly capacity = 0) {}
 
   /** Appends one epoch's logs. */
   record(epoch: number, logs: Logs): void {
-    this.epoch.push(epoch);
+    const at = this.count++;
+    setAt(this.epoch, at, epoch, this.capacity);
     for (const [name, value] of Object.entries(logs)) {
       if (!Object.prototype.hasOwnProperty.call(this.history, name)) this.addSeries(name);
-      this.history[name].push(value);
+      setAt(this.history[name], at, value, this.capacity);
     }
+  }
+
+  /** Trims every series to the epochs actually recorded. */
+  finish(): void {
+    this.epoch.length = this.count;
+    for (const values of Object.values(this.history)) values.length = this.count;
   }
 
   private addSeries(name: string): void {
@@ -27,6 +43,13 @@ export class History {
       Object.defineProperty(this.history, twin, { value: values, enumerable: false });
     }
   }
+}
+
+/** values[at] = value, reserving `capacity` slots (NaN) on the first write. */
+function setAt(values: number[], at: number, value: number, capacity: number): void {
+  if (values.length === 0 && capacity > 0) for (let i = 0; i < capacity; i++) values.push(NaN);
+  if (at < values.length) values[at] = value;
+  else values.push(value);
 }
 
 /** `acc` <-> `accuracy` and `val_acc` <-> `val_accuracy`; null for other names. */

@@ -161,7 +161,7 @@ export class Sequential {
 
     const n = X.shape[0];
     const order = new Int32Array(n).map((_, i) => i);
-    const history = new History();
+    const history = new History(epochs);
     const weights = this.trainableWeights();
     const ctx: CallContext = { training: true, tape: this.tape };
     const steps = Math.ceil(n / batchSize);
@@ -200,6 +200,7 @@ export class Sequential {
       progress?.end(logs);
       for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
     }
+    history.finish();
     const last: Logs = {};
     for (const [name, values] of Object.entries(history.history)) last[name] = values[values.length - 1];
     for (const cb of callbacks) await cb.onTrainEnd?.(last);
