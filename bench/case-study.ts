@@ -45,6 +45,14 @@ export async function timeCaseStudy(dropoutRate: number | null, epochs = 4000, r
 }
 
 async function main(): Promise<void> {
+  // --json: one fit per model, figures as one JSON line (bench/run.ts reads it from a child process,
+  // so the peak resident memory is this workload's alone)
+  if (process.argv.includes('--json')) {
+    const runs = [];
+    for (const rate of [null, 0.4]) runs.push(await timeCaseStudy(rate, 4000, 1));
+    console.log(JSON.stringify({ runs, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+    return;
+  }
   console.log('Case study: 2-500-1 MLP, Adam, 30 training points, validation on 70 each epoch, 4000 epochs (best of 3)');
   for (const rate of [null, 0.4]) {
     const t = await timeCaseStudy(rate);

@@ -16,7 +16,7 @@ export interface LstmBenchResult {
 }
 
 /** Deterministic inputs in [-1, 1) and targets, from a 32-bit LCG. */
-function data(n: number, time: number, features: number): { x: Tensor; y: Tensor } {
+export function lstmBenchData(n: number, time: number, features: number): { x: Tensor; y: Tensor } {
   let s = 12345;
   const next = () => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
@@ -37,7 +37,7 @@ function data(n: number, time: number, features: number): { x: Tensor; y: Tensor
 /** Training sequences per second of LSTM(units) -> Dense(1) on n sequences for `epochs` (best of `repeats`). */
 export async function benchLstm({ dropout = 0.5, recurrentDropout = 0.5, n = 1024, epochs = 3, repeats = 3,
   time = 50, features = 8, units = 32, batchSize = 32 } = {}): Promise<LstmBenchResult> {
-  const { x, y } = data(n, time, features);
+  const { x, y } = lstmBenchData(n, time, features);
   let best = Infinity;
   // Build and fit `repeats` fresh models with the same seed; keep the fastest fit.
   for (let r = 0; r < repeats; r++) {

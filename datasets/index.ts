@@ -17,5 +17,7 @@ export { trainTestSplit, splitRows } from './split';
 export type { Split, IndexedSplit, TrainTestSplitOptions } from './split';
 export { NumpyRandomState, checkRandomState } from './mt19937';
 export type { MutableArrayLike } from './mt19937';
+export { loadDigits, allDigits, DIGIT_COUNT, DIGIT_PIXELS } from './digits';
+export type { Digits, DigitsPart, DigitsOptions } from './digits';
 export { makeWaveforms } from './sequences';
 export type { MakeWaveformsOptions, SequenceDataset } from './sequences';

@@ -13,6 +13,19 @@ import { shapeToString, Tensor } from '../lib/tensor';
 import { Dense } from './dense';
 import { AlphaDropout, Dropout, GaussianDropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D } from './dropout';
 import { GRU, LSTM, RecurrentArgs, SimpleRNN } from './recurrent';
+import { Conv1D, Conv2D, ConvArgs } from './conv';
+import {
+  AveragePooling1D,
+  AveragePooling2D,
+  GlobalAveragePooling1D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling1D,
+  GlobalMaxPooling2D,
+  MaxPooling1D,
+  MaxPooling2D,
+  PoolingArgs,
+} from './pooling';
+import { Flatten, Reshape } from './reshape';
 
 /** Reads typed values out of one layer's config, with errors that name the layer and the key. */
 export class ConfigReader {
@@ -109,10 +122,53 @@ const FACTORIES: Record<string, LayerFactory> = {
   GaussianDropout: (c) => new GaussianDropout(c.number('rate'), { ...c.common(), seed: c.optionalNumber('seed') }),
   GaussianNoise: (c) => new GaussianNoise(c.number('stddev'), { ...c.common(), seed: c.optionalNumber('seed') }),
   AlphaDropout: (c) => new AlphaDropout(c.number('rate'), { ...c.common(), noiseShape: c.noiseShape('noise_shape'), seed: c.optionalNumber('seed') }),
+  Conv2D: (c) => new Conv2D(c.number('filters'), c.numbers('kernel_size') as [number, number], convArgs(c)),
+  Conv1D: (c) => new Conv1D(c.number('filters'), c.numbers('kernel_size') as [number], convArgs(c)),
+  MaxPooling2D: (c) => new MaxPooling2D(poolArgs(c)),
+  AveragePooling2D: (c) => new AveragePooling2D(poolArgs(c)),
+  MaxPooling1D: (c) => new MaxPooling1D(poolArgs(c)),
+  AveragePooling1D: (c) => new AveragePooling1D(poolArgs(c)),
+  GlobalAveragePooling2D: (c) => (channelsLast(c), new GlobalAveragePooling2D(c.common())),
+  GlobalMaxPooling2D: (c) => (channelsLast(c), new GlobalMaxPooling2D(c.common())),
+  GlobalAveragePooling1D: (c) => (channelsLast(c), new GlobalAveragePooling1D(c.common())),
+  GlobalMaxPooling1D: (c) => (channelsLast(c), new GlobalMaxPooling1D(c.common())),
+  Flatten: (c) => new Flatten(c.common()),
+  Reshape: (c) => new Reshape(c.numbers('target_shape'), c.common()),
   SimpleRNN: (c) => new SimpleRNN(c.number('units'), recurrentArgs(c)),
   LSTM: (c) => new LSTM(c.number('units'), { ...recurrentArgs(c), unitForgetBias: c.boolean('unit_forget_bias', true) }),
   GRU: (c) => new GRU(c.number('units'), { ...recurrentArgs(c), resetAfter: c.boolean('reset_after', true) }),
 };
+
+/** Only channels-last data is supported by the convolution and pooling layers. */
+function channelsLast(c: ConfigReader): void {
+  if (c.string('data_format', 'channels_last') !== 'channels_last') {
+    throw new Error(`loadModel: layer '${String(c.config.name)}' (${c.className}) uses data_format 'channels_first'; Lamina's convolutions and pools are channels-last`);
+  }
+}
+
+/** Conv1D/Conv2D arguments. */
+function convArgs(c: ConfigReader): ConvArgs {
+  channelsLast(c);
+  const dilation = c.config.dilation_rate === undefined || c.config.dilation_rate === null ? [1] : c.numbers('dilation_rate');
+  if (dilation.some((d) => d !== 1)) {
+    throw new Error(`loadModel: layer '${String(c.config.name)}' (${c.className}) has a dilation rate other than 1, which Lamina does not implement`);
+  }
+  return {
+    ...c.common(),
+    strides: c.numbers('strides'),
+    padding: c.string('padding', 'valid') as ConvArgs['padding'],
+    activation: c.string('activation', 'linear'),
+    useBias: c.boolean('use_bias', true),
+    kernelConstraint: c.constraint('kernel_constraint'),
+    biasConstraint: c.constraint('bias_constraint'),
+  };
+}
+
+/** Pooling arguments. */
+function poolArgs(c: ConfigReader): PoolingArgs {
+  channelsLast(c);
+  return { ...c.common(), poolSize: c.numbers('pool_size'), strides: c.config.strides === null || c.config.strides === undefined ? undefined : c.numbers('strides'), padding: c.string('padding', 'valid') as PoolingArgs['padding'] };
+}
 
 /** The arguments the three recurrent layers share. */
 function recurrentArgs(c: ConfigReader): RecurrentArgs {
@@ -143,7 +199,8 @@ export function registerLayerClass(className: string, factory: LayerFactory): vo
 
 /** A Lamina layer from one entry of model.json's layer list. */
 export function layerFromConfig(json: LayerJson): Layer {
-  const factory = FACTORIES[json?.class_name];
+  const className = json?.class_name;
+  const factory = typeof className === 'string' && Object.prototype.hasOwnProperty.call(FACTORIES, className) ? FACTORIES[className] : undefined;
   if (factory === undefined) {
     throw new Error(`loadModel: unknown layer class ${JSON.stringify(json?.class_name)}; Lamina loads ${Object.keys(FACTORIES).join(', ')}`);
   }
@@ -153,12 +210,24 @@ export function layerFromConfig(json: LayerJson): Layer {
 /** Builds the model the artifacts describe, with their weights (and compiled, if saved compiled). */
 export function modelFromArtifacts(artifacts: ModelArtifacts, source = 'artifacts'): Sequential {
   checkArtifacts(artifacts, source);
+  try {
+    return buildFromArtifacts(artifacts, source);
+  } catch (e) {
+    // A layer or optimizer rejecting a saved value says what was wrong; say where it came from.
+    if (!(e instanceof Error) || e.message.startsWith('loadModel')) throw e;
+    const Kind = e instanceof RangeError ? RangeError : e instanceof TypeError ? TypeError : Error;
+    throw new Kind(`loadModel: ${source}: ${e.message}`);
+  }
+}
+
+function buildFromArtifacts(artifacts: ModelArtifacts, source: string): Sequential {
   const meta = artifacts.userDefinedMetadata?.lamina;
   const { name, layers } = artifacts.modelTopology.config;
   const model = new Sequential({ name, seed: meta?.seed });
   let pendingInputShape: readonly number[] | undefined;
   // Layers in order; a Keras InputLayer only carries the input shape for the next layer.
   for (const json of layers) {
+    if (typeof json !== 'object' || json === null) throw new Error(`loadModel: ${source}: each entry of the layer list should be { class_name, config }, got ${JSON.stringify(json)}`);
     if (json.class_name === 'InputLayer') {
       pendingInputShape = new ConfigReader('InputLayer', json.config).common().inputShape;
       continue;
@@ -192,8 +261,12 @@ export function modelFromArtifacts(artifacts: ModelArtifacts, source = 'artifact
     layer.setWeights(values);
   }
   const training = meta?.training;
-  if (training) {
-    model.compile({ loss: training.loss, metrics: training.metrics, optimizer: optimizerFromConfig(training.optimizer.class_name, training.optimizer.config) });
+  if (training !== undefined && training !== null) {
+    const optimizer = (training as Partial<typeof training>).optimizer;
+    if (typeof optimizer !== 'object' || optimizer === null || typeof optimizer.class_name !== 'string' || typeof optimizer.config !== 'object' || optimizer.config === null) {
+      throw new Error(`loadModel: ${source}: userDefinedMetadata.lamina.training should be { loss, metrics, optimizer: { class_name, config } }, got ${JSON.stringify(training)}`);
+    }
+    model.compile({ loss: training.loss, metrics: training.metrics, optimizer: optimizerFromConfig(optimizer.class_name, optimizer.config) });
   }
   return model;
 }

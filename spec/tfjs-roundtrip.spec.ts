@@ -14,6 +14,9 @@ import { Tensor } from '../lib/tensor';
 import { Dense } from '../layers/dense';
 import { Dropout } from '../layers/dropout';
 import { LSTM } from '../layers/recurrent';
+import { Conv2D } from '../layers/conv';
+import { AveragePooling2D, MaxPooling2D } from '../layers/pooling';
+import { Flatten } from '../layers/reshape';
 import { lcg } from './helpers/fixtures';
 
 beforeAll(async () => {
@@ -67,6 +70,17 @@ const laminaModels: Record<string, () => Sequential> = {
     m.add(new Dense(1, { activation: 'sigmoid' }));
     return m;
   },
+  'Conv2D -> MaxPooling2D -> Dropout -> Conv2D(same, strides 2) -> AveragePooling2D -> Flatten -> Dense': () => {
+    const m = new Sequential({ seed: 3 });
+    m.add(new Conv2D(4, 3, { inputShape: [9, 9, 2], activation: 'relu' }));
+    m.add(new MaxPooling2D());
+    m.add(new Dropout(0.5));
+    m.add(new Conv2D(3, [2, 3], { padding: 'same', strides: 2, activation: 'tanh' }));
+    m.add(new AveragePooling2D({ poolSize: 2, padding: 'same' }));
+    m.add(new Flatten());
+    m.add(new Dense(2, { activation: 'softmax' }));
+    return m;
+  },
   'LSTM(dropout, recurrentDropout) -> Dense': () => {
     const m = new Sequential({ seed: 2 });
     m.add(new LSTM(8, { inputShape: [5, 3], dropout: 0.5, recurrentDropout: 0.5 }));
@@ -95,6 +109,16 @@ const tfModels: Record<string, () => tf.Sequential> = {
         tf.layers.dense({ units: 16, inputShape: [2], activation: 'tanh' }),
         tf.layers.dropout({ rate: 0.3 }),
         tf.layers.dense({ units: 3, activation: 'softmax' }),
+      ],
+    }),
+  'conv2d -> maxPooling2d -> conv2d(same) -> flatten -> dense': () =>
+    tf.sequential({
+      layers: [
+        tf.layers.conv2d({ filters: 3, kernelSize: 3, inputShape: [8, 7, 1], activation: 'relu' }),
+        tf.layers.maxPooling2d({ poolSize: 2 }),
+        tf.layers.conv2d({ filters: 2, kernelSize: [2, 2], padding: 'same', activation: 'sigmoid' }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 1 }),
       ],
     }),
   'lstm (TF.js defaults: hard_sigmoid) -> dense': () =>
