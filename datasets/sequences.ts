@@ -6,7 +6,7 @@
  * (label 1) 2 to 3, so samples near 2 cycles are hard and the noise leaves plenty to memorise:
  * with a small training set an LSTM fits it perfectly and tests well below that.
  *
- * Seeded (lib/random.ts streams), no Math.random: the same `randomState` gives the same data.
+ * Seeded (lib/random.ts streams, no unseeded randomness): the same `randomState` gives the same data.
  */
 import { RandomStream, Seed } from '../lib/random';
 import { Tensor } from '../lib/tensor';
