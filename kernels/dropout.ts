@@ -55,7 +55,7 @@ export function broadcastMultiply(
   maskShape: readonly number[],
   accumulate = false,
 ): void {
-  if (mask.length === x.length) {
+  if (mask.length === x.length && sameShape(shape, maskShape)) {
     // Same shape: plain elementwise product.
     if (accumulate) for (let i = 0; i < x.length; i++) out[i] += x[i] * mask[i];
     else for (let i = 0; i < x.length; i++) out[i] = x[i] * mask[i];
@@ -66,6 +66,13 @@ export function broadcastMultiply(
     if (accumulate) for (let j = 0; j < inner; j++) out[offset + j] += x[offset + j] * mask[m + j * innerStride];
     else for (let j = 0; j < inner; j++) out[offset + j] = x[offset + j] * mask[m + j * innerStride];
   });
+}
+
+/** Whether two shapes are equal (a mask of another shape but the same size must still be checked). */
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** out += values, the values broadcast from `valuesShape` to `shape` (AlphaDropout's offset). */

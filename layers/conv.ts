@@ -12,10 +12,10 @@
 import { outputLength } from '../kernels/im2col';
 import { ActivationName, resolveActivation } from '../lib/activations';
 import { CallContext } from '../lib/autodiff';
-import { Constraint } from '../lib/constraints';
+import { Constraint, resolveConstraint } from '../lib/constraints';
 import { conv1d, conv2d, Padding } from '../lib/conv-ops';
 import { Initializer, resolveInitializer } from '../lib/initializers';
-import { BuildRandom, Layer, LayerArgs, serializeObject } from '../lib/layer';
+import { BuildRandom, Layer, LayerArgs, kernelBiasConfig } from '../lib/layer';
 import { shapeToString, Tensor } from '../lib/tensor';
 
 /** Options of `Conv1D` and `Conv2D`. */
@@ -32,8 +32,9 @@ export interface ConvArgs extends LayerArgs {
   kernelInitializer?: string | Initializer;
   /** Bias initializer (default 'zeros'). */
   biasInitializer?: string | Initializer;
-  kernelConstraint?: Constraint;
-  biasConstraint?: Constraint;
+  /** A constraint object or name (`'maxNorm'`, `'nonNeg'`, `'unitNorm'`); for a kernel use MaxNorm's axis [0, 1, 2] (one norm per filter). */
+  kernelConstraint?: Constraint | string;
+  biasConstraint?: Constraint | string;
 }
 
 /**
@@ -90,8 +91,8 @@ abstract class Conv extends Layer {
     this.useBias = args.useBias ?? true;
     this.kernelInitializer = resolveInitializer(args.kernelInitializer ?? 'glorotUniform', `kernelInitializer for ${me}:`);
     this.biasInitializer = resolveInitializer(args.biasInitializer ?? 'zeros', `biasInitializer for ${me}:`);
-    this.kernelConstraint = args.kernelConstraint ?? null;
-    this.biasConstraint = args.biasConstraint ?? null;
+    this.kernelConstraint = resolveConstraint(args.kernelConstraint, `kernelConstraint for ${me}:`);
+    this.biasConstraint = resolveConstraint(args.biasConstraint, `biasConstraint for ${me}:`);
   }
 
   /** The kernel [...kernelSize, inChannels, filters] (after build). */
@@ -129,13 +130,7 @@ abstract class Conv extends Layer {
       dilation_rate: this.kernelSize.map(() => 1),
       activation: this.activation,
       use_bias: this.useBias,
-      kernel_initializer: serializeObject(this.kernelInitializer),
-      bias_initializer: serializeObject(this.biasInitializer),
-      kernel_regularizer: null,
-      bias_regularizer: null,
-      activity_regularizer: null,
-      kernel_constraint: serializeObject(this.kernelConstraint),
-      bias_constraint: serializeObject(this.biasConstraint),
+      ...kernelBiasConfig(this.kernelInitializer, this.biasInitializer, this.kernelConstraint, this.biasConstraint),
     };
   }
 

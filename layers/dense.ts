@@ -6,9 +6,9 @@
  */
 import { ActivationName, resolveActivation } from '../lib/activations';
 import { CallContext } from '../lib/autodiff';
-import { Constraint } from '../lib/constraints';
+import { Constraint, resolveConstraint } from '../lib/constraints';
 import { Initializer, resolveInitializer } from '../lib/initializers';
-import { BuildRandom, Layer, LayerArgs, serializeObject } from '../lib/layer';
+import { BuildRandom, kernelBiasConfig, Layer, LayerArgs } from '../lib/layer';
 import { dense } from '../lib/ops';
 import { Tensor } from '../lib/tensor';
 
@@ -22,8 +22,9 @@ export interface DenseArgs extends LayerArgs {
   kernelInitializer?: string | Initializer;
   /** Bias initializer (default 'zeros'). */
   biasInitializer?: string | Initializer;
-  kernelConstraint?: Constraint;
-  biasConstraint?: Constraint;
+  /** A constraint object or name (`'maxNorm'`, `'nonNeg'`, `'unitNorm'`). */
+  kernelConstraint?: Constraint | string;
+  biasConstraint?: Constraint | string;
 }
 
 export class Dense extends Layer {
@@ -46,8 +47,8 @@ export class Dense extends Layer {
     this.useBias = args.useBias ?? true;
     this.kernelInitializer = resolveInitializer(args.kernelInitializer ?? 'glorotUniform', `kernelInitializer for Dense '${this.name}':`);
     this.biasInitializer = resolveInitializer(args.biasInitializer ?? 'zeros', `biasInitializer for Dense '${this.name}':`);
-    this.kernelConstraint = args.kernelConstraint ?? null;
-    this.biasConstraint = args.biasConstraint ?? null;
+    this.kernelConstraint = resolveConstraint(args.kernelConstraint, `kernelConstraint for Dense '${this.name}':`);
+    this.biasConstraint = resolveConstraint(args.biasConstraint, `biasConstraint for Dense '${this.name}':`);
   }
 
   /** The kernel [in, units] (after build). */
@@ -77,13 +78,7 @@ export class Dense extends Layer {
       units: this.units,
       activation: this.activation,
       use_bias: this.useBias,
-      kernel_initializer: serializeObject(this.kernelInitializer),
-      bias_initializer: serializeObject(this.biasInitializer),
-      kernel_regularizer: null,
-      bias_regularizer: null,
-      activity_regularizer: null,
-      kernel_constraint: serializeObject(this.kernelConstraint),
-      bias_constraint: serializeObject(this.biasConstraint),
+      ...kernelBiasConfig(this.kernelInitializer, this.biasInitializer, this.kernelConstraint, this.biasConstraint),
     };
   }
 

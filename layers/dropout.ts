@@ -40,6 +40,34 @@ function checkRate(layer: string, rate: number): void {
   }
 }
 
+/** A noiseShape argument: undefined or null (the input's shape), or an array of positive integers and nulls. */
+function checkNoiseShapeArg(where: string, arg: unknown): readonly (number | null)[] | undefined {
+  if (arg === undefined || arg === null) return undefined;
+  if (!Array.isArray(arg) || arg.length === 0 || !arg.every((d) => d === null || (Number.isInteger(d) && d > 0))) {
+    throw new RangeError(`${where}: noiseShape must be an array of positive integers and nulls, batch axis first, got ${JSON.stringify(arg) ?? String(arg)}`);
+  }
+  return arg.slice();
+}
+
+/**
+ * The mask shape that `noiseShape` gives for an input of (batch-first) `shape`: null takes the
+ * input's length; from axis `fromAxis` on, every other entry must be 1 or the input's length.
+ */
+function maskShapeFor(where: string, noiseShape: readonly (number | null)[], shape: readonly number[], fromAxis = 0): number[] {
+  if (noiseShape.length !== shape.length) {
+    throw new RangeError(
+      `${where}: noiseShape ${JSON.stringify(noiseShape)} has ${noiseShape.length} axes; the input ${shapeToString(shape)} has ${shape.length} (batch axis included)`,
+    );
+  }
+  return noiseShape.map((d, a) => {
+    if (d === null) return shape[a];
+    if (a >= fromAxis && d !== 1 && d !== shape[a]) {
+      throw new RangeError(`${where}: noiseShape ${JSON.stringify(noiseShape)} does not fit the input ${shapeToString(shape)}: axis ${a} has length ${d}; expected null, 1 or ${shape[a]}`);
+    }
+    return d;
+  });
+}
+
 /** The base of the family: a layer with its own seeded stream and no weights; output shape = input shape. */
 abstract class NoiseLayer extends Layer {
   protected random: RandomStream | null = null;
@@ -107,7 +135,7 @@ export class Dropout extends NoiseLayer {
     super(args);
     checkRate(`${new.target.name} '${this.name}'`, rate);
     this.rate = rate;
-    this.noiseShapeArg = args.noiseShape;
+    this.noiseShapeArg = checkNoiseShapeArg(`${this.className} '${this.name}'`, args.noiseShape);
   }
 
   protected get strength(): number {
@@ -121,16 +149,12 @@ export class Dropout extends NoiseLayer {
   /** The mask's shape for an input of (batch-first) `shape`. */
   noiseShape(shape: readonly number[]): number[] {
     if (this.noiseShapeArg === undefined) return shape.slice();
-    if (this.noiseShapeArg.length !== shape.length) {
-      throw new RangeError(
-        `${this.className} '${this.name}': noiseShape ${JSON.stringify(this.noiseShapeArg)} has ${this.noiseShapeArg.length} axes; the input ${shapeToString(shape)} has ${shape.length} (batch axis included)`,
-      );
-    }
-    return this.noiseShapeArg.map((d, a) => (d === null ? shape[a] : d));
+    return maskShapeFor(`${this.className} '${this.name}'`, this.noiseShapeArg, shape);
   }
 
   override computeOutputShape(inputShape: readonly number[]): number[] {
-    if (this.noiseShapeArg !== undefined) this.noiseShape([1, ...inputShape]);
+    // Every axis but the batch's can be checked now; the batch axis is checked at each call.
+    if (this.noiseShapeArg !== undefined) maskShapeFor(`${this.className} '${this.name}'`, this.noiseShapeArg, [1, ...inputShape], 1);
     return inputShape.slice();
   }
 
@@ -151,7 +175,7 @@ export class Dropout extends NoiseLayer {
 export interface SpatialDropoutArgs extends LayerArgs {
   seed?: Seed;
   /** Where the channels are: `'channelsLast'` (default, [batch, ..., channels]) or `'channelsFirst'`. */
-  dataFormat?: 'channelsLast' | 'channelsFirst';
+  dataFormat?: 'channelsLast' | 'channelsFirst' | 'channels_last' | 'channels_first';
 }
 
 /** A Dropout whose mask has one value per (sample, channel), shared over every spatial position. */
@@ -162,7 +186,11 @@ abstract class SpatialDropout extends Dropout {
 
   constructor(rate: number, args: SpatialDropoutArgs = {}) {
     super(rate, args);
-    this.channelsFirst = args.dataFormat === 'channelsFirst';
+    const format = args.dataFormat ?? 'channelsLast';
+    if (!['channelsLast', 'channels_last', 'channelsFirst', 'channels_first'].includes(format)) {
+      throw new Error(`${this.className} '${this.name}': dataFormat must be 'channelsLast' or 'channelsFirst' (or 'channels_last', 'channels_first'), got ${JSON.stringify(format)}`);
+    }
+    this.channelsFirst = format === 'channelsFirst' || format === 'channels_first';
   }
 
   override noiseShape(shape: readonly number[]): number[] {
@@ -246,8 +274,10 @@ export class GaussianNoise extends NoiseLayer {
 
   constructor(stddev: number, args: LayerArgs & { seed?: Seed } = {}) {
     super(args);
-    if (typeof stddev !== 'number' || !(stddev >= 0) || !Number.isFinite(stddev)) {
-      throw new RangeError(`GaussianNoise '${this.name}': stddev must be a finite number >= 0, got ${stddev}`);
+    // Math.fround: noise is stored as float32, so a stddev beyond its range (~3.4e38) would be Infinity.
+    if (typeof stddev !== 'number' || !(stddev >= 0) || !Number.isFinite(Math.fround(stddev))) {
+      const beyond = Number.isFinite(stddev) && stddev > 0 ? ' (beyond the float32 range, about 3.4e38)' : '';
+      throw new RangeError(`GaussianNoise '${this.name}': stddev must be a finite number >= 0, got ${stddev}${beyond}`);
     }
     this.stddev = stddev;
   }
@@ -284,7 +314,12 @@ export class AlphaDropout extends NoiseLayer {
     super(args);
     checkRate(`AlphaDropout '${this.name}'`, rate);
     this.rate = rate;
-    this.noiseShapeArg = args.noiseShape;
+    this.noiseShapeArg = checkNoiseShapeArg(`AlphaDropout '${this.name}'`, args.noiseShape);
+  }
+
+  override computeOutputShape(inputShape: readonly number[]): number[] {
+    if (this.noiseShapeArg !== undefined) maskShapeFor(`AlphaDropout '${this.name}'`, this.noiseShapeArg, [1, ...inputShape], 1);
+    return inputShape.slice();
   }
 
   override getConfig(): Record<string, unknown> {
@@ -301,7 +336,7 @@ export class AlphaDropout extends NoiseLayer {
     const alphaP = -SELU_ALPHA * SELU_SCALE;
     const a = ((1 - rate) * (1 + rate * alphaP * alphaP)) ** -0.5;
     const b = -a * alphaP * rate;
-    const shape = this.noiseShapeArg ? this.noiseShapeArg.map((d, i) => (d === null ? x.shape[i] : d)) : x.shape;
+    const shape = this.noiseShapeArg ? maskShapeFor(`AlphaDropout '${this.name}'`, this.noiseShapeArg, x.shape) : x.shape;
     const mask = this.ws.get('mask', shape);
     const offset = this.ws.get('offset', shape);
     const random = this.stream();

@@ -21,9 +21,9 @@
 import { drawDropoutMask } from '../kernels/dropout';
 import { ActivationName, resolveActivation } from '../lib/activations';
 import { CallContext } from '../lib/autodiff';
-import { Constraint } from '../lib/constraints';
+import { Constraint, resolveConstraint } from '../lib/constraints';
 import { Initializer, resolveInitializer } from '../lib/initializers';
-import { BuildRandom, Layer, LayerArgs, serializeObject } from '../lib/layer';
+import { BuildRandom, Layer, LayerArgs, serializeObject, kernelBiasConfig } from '../lib/layer';
 import { RandomStream, Seed } from '../lib/random';
 import { gru, lstm, RecurrentOpOptions, RecurrentOpResult, simpleRnn } from '../lib/recurrent-ops';
 import { shapeToString, Tensor } from '../lib/tensor';
@@ -42,9 +42,10 @@ export interface RecurrentArgs extends LayerArgs {
   recurrentInitializer?: string | Initializer;
   /** Initializer of the bias (default 'zeros'). */
   biasInitializer?: string | Initializer;
-  kernelConstraint?: Constraint;
-  recurrentConstraint?: Constraint;
-  biasConstraint?: Constraint;
+  /** Constraint objects or names (`'maxNorm'`, `'nonNeg'`, `'unitNorm'`). */
+  kernelConstraint?: Constraint | string;
+  recurrentConstraint?: Constraint | string;
+  biasConstraint?: Constraint | string;
   /** Probability of dropping an input feature, one mask per sequence (default 0). */
   dropout?: number;
   /** Probability of dropping a unit of the state fed back, one mask per sequence (default 0). */
@@ -124,9 +125,9 @@ export abstract class RecurrentLayer extends Layer {
     this.kernelInitializer = resolveInitializer(args.kernelInitializer ?? 'glorotUniform', `kernelInitializer for ${where}:`);
     this.recurrentInitializer = resolveInitializer(args.recurrentInitializer ?? 'orthogonal', `recurrentInitializer for ${where}:`);
     this.biasInitializer = resolveInitializer(args.biasInitializer ?? 'zeros', `biasInitializer for ${where}:`);
-    this.kernelConstraint = args.kernelConstraint ?? null;
-    this.recurrentConstraint = args.recurrentConstraint ?? null;
-    this.biasConstraint = args.biasConstraint ?? null;
+    this.kernelConstraint = resolveConstraint(args.kernelConstraint, `kernelConstraint for ${where}:`);
+    this.recurrentConstraint = resolveConstraint(args.recurrentConstraint, `recurrentConstraint for ${where}:`);
+    this.biasConstraint = resolveConstraint(args.biasConstraint, `biasConstraint for ${where}:`);
     this.dropout = args.dropout ?? 0;
     this.recurrentDropout = args.recurrentDropout ?? 0;
     checkRate(where, 'dropout', this.dropout);
@@ -155,16 +156,10 @@ export abstract class RecurrentLayer extends Layer {
       activation: this.activation,
       recurrent_activation: this.recurrentActivation,
       use_bias: this.useBias,
-      kernel_initializer: serializeObject(this.kernelInitializer),
+      ...kernelBiasConfig(this.kernelInitializer, this.biasInitializer, this.kernelConstraint, this.biasConstraint),
       recurrent_initializer: serializeObject(this.recurrentInitializer),
-      bias_initializer: serializeObject(this.biasInitializer),
-      kernel_regularizer: null,
       recurrent_regularizer: null,
-      bias_regularizer: null,
-      activity_regularizer: null,
-      kernel_constraint: serializeObject(this.kernelConstraint),
       recurrent_constraint: serializeObject(this.recurrentConstraint),
-      bias_constraint: serializeObject(this.biasConstraint),
       dropout: this.dropout,
       recurrent_dropout: this.recurrentDropout,
       return_sequences: this.returnSequences,

@@ -19,7 +19,7 @@ const KNOWN: Record<string, ActivationName> = {
 };
 
 /** `'relu'`, `'Sigmoid'`... -> the kernel's name; undefined/null -> `'linear'`; unknown -> Error listing the known ones. */
-export function resolveActivation(name: string | null | undefined, where = 'activation'): ActivationName {
+export function resolveActivation(name: unknown, where = 'activation'): ActivationName {
   if (name === undefined || name === null) return 'linear';
-  return lookUpName(`${where}`, name.toLowerCase(), KNOWN);
+  return lookUpName(`${where}`, typeof name === 'string' ? name.toLowerCase() : name, KNOWN);
 }

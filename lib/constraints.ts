@@ -1,6 +1,7 @@
 /**
  * Weight constraints, applied to a weight right after each optimizer step (Keras semantics).
  */
+import { lookUpName } from './names';
 import { Tensor } from './tensor';
 
 /** Projects a weight back into its allowed set, in place. */
@@ -55,6 +56,26 @@ export class NonNeg implements Constraint {
   apply(w: Tensor): void {
     for (let i = 0; i < w.size; i++) if (w.data[i] < 0) w.data[i] = 0;
   }
+}
+
+const KNOWN: Record<string, () => Constraint> = {
+  max_norm: () => new MaxNorm(),
+  maxnorm: () => new MaxNorm(),
+  unit_norm: () => new UnitNorm(),
+  unitnorm: () => new UnitNorm(),
+  non_neg: () => new NonNeg(),
+  nonneg: () => new NonNeg(),
+};
+
+/**
+ * A constraint argument: a constraint object as it is, a name in either spelling (`'maxNorm'`,
+ * `'non_neg'`, with Keras' defaults), or undefined/null for none. Anything else is an Error that
+ * names the argument (`where`) and lists the known names.
+ */
+export function resolveConstraint(value: unknown, where = 'constraint'): Constraint | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'object' && typeof (value as Constraint).apply === 'function') return value as Constraint;
+  return lookUpName(where, value, KNOWN)();
 }
 
 /** Which slice each element of a weight belongs to, and a scratch array of slice norms. */

@@ -147,6 +147,6 @@ const KNOWN: Record<string, () => Initializer> = {
 
 /** An initializer object as it is, or a name in either spelling (`'glorotUniform'`, `'he_normal'`). */
 export function resolveInitializer(init: unknown, where = 'initializer'): Initializer {
-  if (typeof init === 'object' && init !== null && 'fill' in init) return init as Initializer;
+  if (typeof init === 'object' && init !== null && typeof (init as Initializer).fill === 'function') return init as Initializer;
   return lookUpName(where, init, KNOWN)();
 }

@@ -4,9 +4,17 @@
  * Shapes in `build` and `computeOutputShape` are per sample (no batch axis), as Keras' input_shape.
  */
 import { CallContext, Workspace } from './autodiff';
-import { Constraint } from './constraints';
+import { Constraint, resolveConstraint } from './constraints';
+import { Initializer } from './initializers';
 import { RandomStream } from './random';
-import { Tensor, shapeToString } from './tensor';
+import { describe, Tensor, shapeToString, sizeOf } from './tensor';
+
+/**
+ * The most values one weight may hold (2^30 float32 values, 4 GiB). A larger one (a typo such as
+ * `new Dense(1e12)`) would not fit in memory or take minutes to initialize: it is a RangeError at
+ * build time instead.
+ */
+export const MAX_WEIGHT_SIZE = 2 ** 30;
 
 /** Options every layer accepts. */
 export interface LayerArgs {
@@ -31,6 +39,24 @@ export interface BuildRandom {
 /** `{ class_name, config }` of an initializer or constraint (null stays null), as Keras saves them. */
 export function serializeObject(o: { className: string; config: Record<string, unknown> } | null): { class_name: string; config: Record<string, unknown> } | null {
   return o === null ? null : { class_name: o.className, config: { ...o.config } };
+}
+
+/** What a layer with a kernel and a bias saves of them: initializers, regularizers (none), constraints. */
+export function kernelBiasConfig(
+  kernelInitializer: Initializer,
+  biasInitializer: Initializer,
+  kernelConstraint: Constraint | null,
+  biasConstraint: Constraint | null,
+): Record<string, unknown> {
+  return {
+    kernel_initializer: serializeObject(kernelInitializer),
+    bias_initializer: serializeObject(biasInitializer),
+    kernel_regularizer: null,
+    bias_regularizer: null,
+    activity_regularizer: null,
+    kernel_constraint: serializeObject(kernelConstraint),
+    bias_constraint: serializeObject(biasConstraint),
+  };
 }
 
 const nameCounters = new Map<string, number>();
@@ -60,6 +86,9 @@ export abstract class Layer {
   protected readonly ws = new Workspace();
 
   constructor(args: LayerArgs = {}) {
+    if (typeof args !== 'object' || args === null || Array.isArray(args)) {
+      throw new TypeError(`${this.className}: the options must be an object such as { name, inputShape }, got ${describe(args)}`);
+    }
     this.name = args.name ?? uniqueName(toSnake(this.className));
     if (args.inputShape !== undefined && args.inputDim !== undefined) {
       throw new Error(`${this.className} '${this.name}': give inputShape or inputDim, not both`);
@@ -97,12 +126,18 @@ export abstract class Layer {
 
   /** Adds a weight of `shape` filled by `fill`, with an optional constraint. */
   protected addWeight(name: string, shape: readonly number[], fill: (w: Tensor) => void, constraint: Constraint | null = null): Tensor {
+    const size = sizeOf(shape);
+    if (!(size <= MAX_WEIGHT_SIZE)) {
+      throw new RangeError(`${this.className} '${this.name}': the weight ${name} of shape ${shapeToString(shape)} would hold ${size} values; at most ${MAX_WEIGHT_SIZE} are supported`);
+    }
+    // A constraint given by name (a JavaScript caller may pass 'maxNorm') becomes its object here.
+    const resolved = resolveConstraint(constraint, `constraint of ${this.className} '${this.name}' ${name}:`);
     const w = Tensor.zeros(shape);
     fill(w);
     w.grad = new Float32Array(w.size);
     this.weights.push(w);
     this.weightNames.push(name);
-    this.constraints.push(constraint);
+    this.constraints.push(resolved);
     return w;
   }
 

@@ -76,6 +76,16 @@ const KNOWN: Record<string, Kind> = {
  */
 export function resolveMetric(name: unknown, loss: LossName, units: number): Metric {
   const kind = lookUpName('metric', name, KNOWN);
+  // The sparse loss takes one class index per sample; every metric but accuracy (and its sparse
+  // form) reads y element by element against the output, and would read past its end.
+  const sparseLoss = loss === 'sparse_categorical_crossentropy';
+  if (kind !== 'accuracy' && (kind === sparseCategoricalAccuracy) !== sparseLoss) {
+    throw new Error(
+      sparseLoss
+        ? `metric '${String(name)}' compares y with the output element by element, but sparse_categorical_crossentropy takes one class index per sample; use 'accuracy' or 'sparse_categorical_accuracy'`
+        : `metric '${String(name)}' expects one class index per sample, which only the loss sparse_categorical_crossentropy takes (this model uses ${loss}); use 'accuracy'`,
+    );
+  }
   let fn: MetricFn;
   if (kind !== 'accuracy') fn = kind;
   else if (loss === 'sparse_categorical_crossentropy') fn = sparseCategoricalAccuracy;

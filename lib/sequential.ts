@@ -138,6 +138,9 @@ export class Sequential {
     const loss = resolveLoss(args.loss);
     const optimizer = resolveOptimizer(args.optimizer ?? 'rmsprop');
     const units = this.outputShape[this.outputShape.length - 1];
+    if (args.metrics !== undefined && !Array.isArray(args.metrics)) {
+      throw new TypeError(`Sequential.compile: metrics must be an array of names, e.g. ['accuracy'], got ${describe(args.metrics)}`);
+    }
     const metrics = (args.metrics ?? []).map((m) => resolveMetric(m, loss, units));
     this.compiled = { loss, optimizer, metrics };
   }
@@ -153,7 +156,10 @@ export class Sequential {
    */
   async fit(x: TensorLike, y: TensorLike, args: FitArgs = {}): Promise<History> {
     const { loss, optimizer, metrics } = this.requireCompiled('fit');
-    const { epochs = 1, batchSize = 32, shuffle = true, verbose = 1, callbacks = [] } = args;
+    const { epochs = 1, batchSize = 32, shuffle = true, verbose = 1, callbacks = [] } = checkOptions('Sequential.fit', args);
+    if (!Array.isArray(callbacks) || !callbacks.every((cb) => typeof cb === 'object' && cb !== null)) {
+      throw new TypeError(`Sequential.fit: callbacks must be an array of callback objects, got ${describe(callbacks)}`);
+    }
     checkPositiveInteger('Sequential.fit', 'epochs', epochs, true);
     checkPositiveInteger('Sequential.fit', 'batchSize', batchSize);
     const [X, Y] = this.checkData('Sequential.fit', x, y);
@@ -250,7 +256,7 @@ export class Sequential {
    */
   evaluate(x: TensorLike, y: TensorLike, args: PredictArgs = {}): number[] {
     this.requireCompiled('evaluate');
-    const { batchSize = 32, training = false } = args;
+    const { batchSize = 32, training = false } = checkOptions('Sequential.evaluate', args);
     checkPositiveInteger('Sequential.evaluate', 'batchSize', batchSize);
     const [X, Y] = this.checkData('Sequential.evaluate', x, y);
     return this.evaluateChecked(X, Y, batchSize, training);
@@ -277,7 +283,7 @@ export class Sequential {
    */
   predict(x: TensorLike, args: PredictArgs = {}): Tensor {
     this.requireLayers('predict');
-    const { batchSize = 32, training = false } = args;
+    const { batchSize = 32, training = false } = checkOptions('Sequential.predict', args);
     checkPositiveInteger('Sequential.predict', 'batchSize', batchSize);
     const X = this.checkInput('Sequential.predict', x);
     const n = X.shape[0];
@@ -414,6 +420,15 @@ export class Sequential {
     }
     return this.checkData('Sequential.fit: validationData', data[0], data[1]);
   }
+}
+
+/** The options argument of fit, evaluate and predict: an object (undefined means the defaults). */
+function checkOptions<T extends object>(where: string, args: T | undefined): T {
+  if (args === undefined) return {} as T;
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) {
+    throw new TypeError(`${where}: the options must be an object such as { batchSize: 32 }, got ${describe(args)}`);
+  }
+  return args;
 }
 
 function checkPositiveInteger(where: string, name: string, value: unknown, allowZero = false): void {

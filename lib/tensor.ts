@@ -76,8 +76,13 @@ export class Tensor {
     if (Array.isArray(value)) return fromNested(value, name);
     if (isNdArray(value)) return fromNdArray(value);
     if (value !== null && typeof value === 'object' && 'data' in value && 'shape' in value) {
-      const data = value.data instanceof Float32Array ? value.data : Float32Array.from(value.data);
-      return new Tensor(data, value.shape);
+      const { data, shape } = value as { data: unknown; shape: unknown };
+      const length = typeof data === 'object' && data !== null ? (data as ArrayLike<number>).length : undefined;
+      if (typeof length !== 'number') throw new TypeError(`${name}: { data, shape } needs data to be an array or typed array, got ${describe(data)}`);
+      if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0) || sizeOf(shape) !== length) {
+        throw new RangeError(`${name}: { data, shape } needs shape to be non-negative integers whose product is data.length (${length}), got ${JSON.stringify(shape) ?? describe(shape)}`);
+      }
+      return new Tensor(data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>), shape);
     }
     throw new TypeError(
       `${name}: expected nested arrays of numbers, an ndarray, { data, shape } or a Tensor, got ${describe(value)}`,
