@@ -12,6 +12,7 @@ export interface FittedModel {
   readonly optimizer: { learningRate: number };
   getWeights(): Tensor[];
   setWeights(weights: readonly Tensor[]): void;
+  save(url: string): Promise<unknown>;
 }
 
 export interface Callback {
@@ -126,6 +127,52 @@ export class EarlyStopping extends ModelCallback {
 
   onTrainEnd(): void {
     if (this.args.restoreBestWeights && this.bestWeights !== null) this.requireModel().setWeights(this.bestWeights);
+  }
+}
+
+/** Options of `ModelCheckpoint`. */
+export interface ModelCheckpointArgs {
+  /** The log to watch for `saveBestOnly` (default `'val_loss'`). */
+  monitor?: string;
+  /** Save only when `monitor` improves on the best so far (default false: every epoch). */
+  saveBestOnly?: boolean;
+  mode?: 'auto' | 'min' | 'max';
+}
+
+/**
+ * Saves the model at the end of epochs (Keras' ModelCheckpoint), in TensorFlow.js's format.
+ * `path` may hold `{epoch}` (1-based, as Keras numbers the files) and any log name, e.g.
+ * `'file://checkpoints/epoch-{epoch}-{val_loss}'`; numbers are written with 4 decimals. Each save
+ * is atomic, so a run stopped mid-save leaves the previous checkpoint whole.
+ */
+export class ModelCheckpoint extends ModelCallback {
+  /** The folders written, in order. */
+  readonly saved: string[] = [];
+  private readonly args: Required<ModelCheckpointArgs>;
+  private monitor: Monitor;
+
+  constructor(
+    private readonly path: string,
+    args: ModelCheckpointArgs = {},
+  ) {
+    super();
+    if (typeof path !== 'string' || path.length === 0) throw new TypeError(`ModelCheckpoint: path must be a non-empty string such as 'file://checkpoints/{epoch}', got ${String(path)}`);
+    this.args = { monitor: 'val_loss', saveBestOnly: false, mode: 'auto', ...args };
+    this.monitor = new Monitor(this.args.monitor, this.args.mode, 0);
+  }
+
+  onTrainBegin(): void {
+    this.monitor = new Monitor(this.args.monitor, this.args.mode, 0);
+  }
+
+  async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
+    if (this.args.saveBestOnly && !this.monitor.improves(this.monitor.read('ModelCheckpoint', logs))) return;
+    const target = this.path.replace(/\{(\w+)\}/g, (whole, key: string) => {
+      if (key === 'epoch') return String(epoch + 1);
+      return logs[key] === undefined ? whole : logs[key].toFixed(4);
+    });
+    await this.requireModel().save(target);
+    this.saved.push(target);
   }
 }
 

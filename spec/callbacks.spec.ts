@@ -117,3 +117,55 @@ describe('progress output', () => {
     }
   });
 });
+
+describe('ModelCheckpoint', () => {
+  it('saves after the epochs that improve val_loss (saveBestOnly), loadable, named from the logs', async () => {
+    const fs = await import('fs');
+    const os = await import('os');
+    const path = await import('path');
+    const { ModelCheckpoint } = await import('../lib/callbacks');
+    const { loadModel } = await import('../layers/serialization');
+    const { trainX, trainY, testX, testY } = circlesData();
+    const model = circlesModel({ seed: 1 });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lamina-ckpt-'));
+    const every = new ModelCheckpoint(`file://${dir}/every-{epoch}`);
+    const best = new ModelCheckpoint(`file://${dir}/best-{epoch}-{val_loss}`, { saveBestOnly: true });
+    const h = await model.fit(trainX, trainY, { validationData: [testX, testY], epochs: 6, verbose: 0, callbacks: [every, best] });
+    expect(every.saved).toEqual([1, 2, 3, 4, 5, 6].map((e) => `file://${dir}/every-${e}`));
+    // one save per new minimum of val_loss, named with its epoch and value
+    const minima: string[] = [];
+    let lowest = Infinity;
+    h.history.val_loss.forEach((v, e) => {
+      if (v < lowest) {
+        lowest = v;
+        minima.push(`file://${dir}/best-${e + 1}-${v.toFixed(4)}`);
+      }
+    });
+    expect(best.saved).toEqual(minima);
+    const last = await loadModel(every.saved[5]);
+    expect(Array.from(last.predict(testX).data)).toEqual(Array.from(model.predict(testX).data));
+  });
+});
+
+describe('summary of the digits CNN', () => {
+  it('reports the Keras parameter counts', async () => {
+    const { Conv2D } = await import('../layers/conv');
+    const { MaxPooling2D } = await import('../layers/pooling');
+    const { Flatten } = await import('../layers/reshape');
+    const m = new Sequential({ seed: 1 });
+    m.add(new Conv2D(32, 3, { inputShape: [28, 28, 1], activation: 'relu', name: 'c1' }));
+    m.add(new Conv2D(32, 3, { activation: 'relu', name: 'c2' }));
+    m.add(new MaxPooling2D({ name: 'pool' }));
+    m.add(new Dropout(0.5, { name: 'drop' }));
+    m.add(new Flatten({ name: 'flat' }));
+    m.add(new Dense(10, { activation: 'softmax', name: 'out' }));
+    const text = m.summary(null);
+    // Keras: 3*3*1*32 + 32 = 320; 3*3*32*32 + 32 = 9,248; 12*12*32*10 + 10 = 46,090
+    expect(text).toMatch(/ c1 \(Conv2D\)\s+\(None, 26, 26, 32\)\s+320\n/);
+    expect(text).toMatch(/ c2 \(Conv2D\)\s+\(None, 24, 24, 32\)\s+9248\n/);
+    expect(text).toMatch(/ pool \(MaxPooling2D\)\s+\(None, 12, 12, 32\)\s+0\n/);
+    expect(text).toMatch(/ flat \(Flatten\)\s+\(None, 4608\)\s+0\n/);
+    expect(text).toMatch(/ out \(Dense\)\s+\(None, 10\)\s+46090\n/);
+    expect(text).toContain('Total params: 55,658\nTrainable params: 55,658\nNon-trainable params: 0');
+  });
+});
