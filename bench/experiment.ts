@@ -32,6 +32,10 @@ export async function benchParallel(workers = 2, runs = 8): Promise<ParallelTimi
 
 async function main(): Promise<void> {
   const t = await benchParallel();
+  if (process.argv.includes('--json')) {
+    console.log(JSON.stringify(t));
+    return;
+  }
   console.log(
     `${t.runs} runs: serial ${t.serialSeconds.toFixed(2)} s, 2 workers ${t.parallelSeconds.toFixed(2)} s, ratio ${t.ratio.toFixed(3)}; identical tables: ${t.identical}`,
   );
