@@ -15,26 +15,15 @@ import { CallContext } from '../lib/autodiff';
 import { Constraint, resolveConstraint } from '../lib/constraints';
 import { conv1d, conv2d, Padding } from '../lib/conv-ops';
 import { Initializer, resolveInitializer } from '../lib/initializers';
-import { BuildRandom, Layer, LayerArgs, kernelBiasConfig } from '../lib/layer';
+import { BuildRandom, Layer, kernelBiasConfig, KernelBiasArgs } from '../lib/layer';
 import { shapeToString, Tensor } from '../lib/tensor';
 
 /** Options of `Conv1D` and `Conv2D`. */
-export interface ConvArgs extends LayerArgs {
+export interface ConvArgs extends KernelBiasArgs {
   /** Step of the window along each spatial axis: a number or one per axis (default 1). */
   strides?: number | readonly number[];
   /** 'valid' (default) or 'same'. */
   padding?: Padding;
-  /** Activation name (default 'linear'). */
-  activation?: string;
-  /** Whether to add a bias (default true). */
-  useBias?: boolean;
-  /** Kernel initializer (default 'glorotUniform'). */
-  kernelInitializer?: string | Initializer;
-  /** Bias initializer (default 'zeros'). */
-  biasInitializer?: string | Initializer;
-  /** A constraint object or name (`'maxNorm'`, `'nonNeg'`, `'unitNorm'`); for a kernel use MaxNorm's axis [0, 1, 2] (one norm per filter). */
-  kernelConstraint?: Constraint | string;
-  biasConstraint?: Constraint | string;
 }
 
 /**

@@ -8,24 +8,12 @@ import { ActivationName, resolveActivation } from '../lib/activations';
 import { CallContext } from '../lib/autodiff';
 import { Constraint, resolveConstraint } from '../lib/constraints';
 import { Initializer, resolveInitializer } from '../lib/initializers';
-import { BuildRandom, kernelBiasConfig, Layer, LayerArgs } from '../lib/layer';
+import { BuildRandom, kernelBiasConfig, KernelBiasArgs, Layer } from '../lib/layer';
 import { dense } from '../lib/ops';
 import { Tensor } from '../lib/tensor';
 
 /** Options of `Dense`. */
-export interface DenseArgs extends LayerArgs {
-  /** Activation name (default 'linear'). */
-  activation?: string;
-  /** Whether to add a bias (default true). */
-  useBias?: boolean;
-  /** Kernel initializer (default 'glorotUniform'). */
-  kernelInitializer?: string | Initializer;
-  /** Bias initializer (default 'zeros'). */
-  biasInitializer?: string | Initializer;
-  /** A constraint object or name (`'maxNorm'`, `'nonNeg'`, `'unitNorm'`). */
-  kernelConstraint?: Constraint | string;
-  biasConstraint?: Constraint | string;
-}
+export type DenseArgs = KernelBiasArgs;
 
 export class Dense extends Layer {
   readonly units: number;

@@ -23,29 +23,18 @@ import { ActivationName, resolveActivation } from '../lib/activations';
 import { CallContext } from '../lib/autodiff';
 import { Constraint, resolveConstraint } from '../lib/constraints';
 import { Initializer, resolveInitializer } from '../lib/initializers';
-import { BuildRandom, Layer, LayerArgs, serializeObject, kernelBiasConfig } from '../lib/layer';
+import { BuildRandom, Layer, serializeObject, kernelBiasConfig, KernelBiasArgs } from '../lib/layer';
 import { RandomStream, Seed } from '../lib/random';
 import { gru, lstm, RecurrentOpOptions, RecurrentOpResult, simpleRnn } from '../lib/recurrent-ops';
 import { shapeToString, Tensor } from '../lib/tensor';
 
 /** Options of SimpleRNN, LSTM and GRU (Keras' arguments in camelCase). */
-export interface RecurrentArgs extends LayerArgs {
-  /** Activation of the candidate and output (default 'tanh'). */
-  activation?: string;
+export interface RecurrentArgs extends KernelBiasArgs {
   /** Activation of the gates (default 'sigmoid'; LSTM and GRU only). */
   recurrentActivation?: string;
-  /** Whether to add biases (default true). */
-  useBias?: boolean;
-  /** Initializer of the input kernel (default 'glorotUniform'). */
-  kernelInitializer?: string | Initializer;
   /** Initializer of the recurrent kernel (default 'orthogonal'). */
   recurrentInitializer?: string | Initializer;
-  /** Initializer of the bias (default 'zeros'). */
-  biasInitializer?: string | Initializer;
-  /** Constraint objects or names (`'maxNorm'`, `'nonNeg'`, `'unitNorm'`). */
-  kernelConstraint?: Constraint | string;
   recurrentConstraint?: Constraint | string;
-  biasConstraint?: Constraint | string;
   /** Probability of dropping an input feature, one mask per sequence (default 0). */
   dropout?: number;
   /** Probability of dropping a unit of the state fed back, one mask per sequence (default 0). */

@@ -28,6 +28,21 @@ export interface LayerArgs {
   trainable?: boolean;
 }
 
+/** Options of the layers with a kernel and a bias (Dense, Conv1D/2D, the recurrent layers). */
+export interface KernelBiasArgs extends LayerArgs {
+  /** Activation name (default 'linear'; 'tanh' for the recurrent layers). */
+  activation?: string;
+  /** Whether to add a bias (default true). */
+  useBias?: boolean;
+  /** Kernel initializer (default 'glorotUniform'). */
+  kernelInitializer?: string | Initializer;
+  /** Bias initializer (default 'zeros'). */
+  biasInitializer?: string | Initializer;
+  /** A constraint object or name (`'maxNorm'`, `'nonNeg'`, `'unitNorm'`), applied after each step. */
+  kernelConstraint?: Constraint | string;
+  biasConstraint?: Constraint | string;
+}
+
 /** Seeded streams a layer draws from when it is built. */
 export interface BuildRandom {
   /** Stream for initial weights (shared by the model, drawn in layer order). */

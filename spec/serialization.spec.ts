@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { circlesData, circlesModel } from '../examples/circles-mlp';
 import { Dense } from '../layers/dense';
-import { Dropout, SpatialDropout1D } from '../layers/dropout';
+import { Dropout } from '../layers/dropout';
 import { loadModel } from '../layers/serialization';
 import { MaxNorm } from '../lib/constraints';
 import { Sequential } from '../lib/sequential';
