@@ -15,6 +15,10 @@ import { Tensor } from '../lib/tensor';
 /** Options of `Dense`. */
 export type DenseArgs = KernelBiasArgs;
 
+/**
+ * Dense(units): output = activation(input · kernel + bias) on the last axis.
+ * Input [batch, ..., in] -> output [batch, ..., units]; weights kernel [in, units], bias [units].
+ */
 export class Dense extends Layer {
   readonly units: number;
   readonly activation: ActivationName;

@@ -12,6 +12,7 @@
  */
 import { Tensor } from './tensor';
 
+/** The tape: the ops of one forward pass, in order, each with the closure that goes back through it. */
 export class Tape {
   private outputs: Tensor[] = [];
   private backwards: Array<() => void> = [];

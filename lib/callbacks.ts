@@ -8,20 +8,31 @@ import { Tensor } from './tensor';
 
 /** What a callback may ask of the model being fitted. */
 export interface FittedModel {
+  /** Set to true to end training after the current epoch. */
   stopTraining: boolean;
+  /** The optimizer, whose learning rate a schedule may change. */
   readonly optimizer: { learningRate: number };
+  /** Copies of the weights. */
   getWeights(): Tensor[];
+  /** Replaces the weights' values. */
   setWeights(weights: readonly Tensor[]): void;
+  /** Saves the model (TensorFlow.js's format). */
   save(url: string): Promise<unknown>;
 }
 
+/** A hook into `fit` (Keras' Callback): any of these methods; epochs and batches count from 0. */
 export interface Callback {
   /** Called once before training with the model being fitted. */
   setModel?(model: FittedModel): void;
+  /** Before the first epoch. */
   onTrainBegin?(logs: Logs): void | Promise<void>;
+  /** After the last epoch, with the last epoch's logs. */
   onTrainEnd?(logs: Logs): void | Promise<void>;
+  /** Before each epoch. */
   onEpochBegin?(epoch: number, logs: Logs): void | Promise<void>;
+  /** After each epoch, with its logs: loss, metrics and their val_ twins. */
   onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
+  /** After each optimizer step, with the running loss and metrics of the epoch so far. */
   onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
 }
 

@@ -3,6 +3,7 @@
 /** Per-epoch values by name: `loss`, each metric as asked for, and their `val_` twins. */
 export type Logs = Record<string, number>;
 
+/** What `fit` returns (Keras' History): per-epoch logs by name, and the epoch numbers. */
 export class History {
   /** `history.loss[e]` is the training loss of epoch e; `acc` and `accuracy` are both readable. */
   readonly history: Record<string, number[]> = {};

@@ -83,6 +83,10 @@ function uniqueName(base: string): string {
   return n === 0 ? base : `${base}_${n}`;
 }
 
+/**
+ * The base of every layer: weights created by `build` once the per-sample input shape is known,
+ * and a `call` that runs the layer's ops on a batch (recording their backward on the tape).
+ */
 export abstract class Layer {
   readonly name: string;
   /** Per-sample input shape given by the user (first layer only), or null. */

@@ -5,6 +5,7 @@
 import { lookUpName } from './names';
 import { Tensor } from './tensor';
 
+/** The base of the optimizers: `step(weights)` updates each weight in place from its gradient. */
 export abstract class Optimizer {
   /** Step size. May be changed between steps (schedules). */
   learningRate: number;

@@ -23,6 +23,7 @@ import { checkFinite, describe, shapeToString, Tensor, TensorLike } from './tens
 export interface SequentialArgs {
   /** One seed for initial weights, shuffles and dropout masks (default: a fresh one, see `seed`). */
   seed?: Seed;
+  /** The model's name (default 'sequential'). */
   name?: string;
   /** Layers to add, in order. */
   layers?: Layer[];
@@ -40,7 +41,9 @@ export interface CompileArgs {
 
 /** Options of `fit`. */
 export interface FitArgs {
+  /** Passes over the data (default 1). */
   epochs?: number;
+  /** Samples per optimizer step (default 32). */
   batchSize?: number;
   /** `[x, y]` evaluated at the end of each epoch, reported as `val_loss`, `val_<metric>`. */
   validationData?: [TensorLike, TensorLike];
@@ -48,11 +51,13 @@ export interface FitArgs {
   shuffle?: boolean;
   /** 0 silent, 1 or 2 a line per epoch (default 1). */
   verbose?: 0 | 1 | 2;
+  /** Hooks called during training (see `Callback`). */
   callbacks?: Callback[];
 }
 
 /** Options of `evaluate` and `predict`. */
 export interface PredictArgs {
+  /** Samples per forward pass (default 32; the results do not depend on it). */
   batchSize?: number;
   /** Run the layers in training mode (dropout on): Monte Carlo dropout. Default false. */
   training?: boolean;
@@ -66,15 +71,24 @@ interface Compiled {
 
 /** What `save` returns. */
 export interface SaveResult {
+  /** Path of the model.json written. */
   modelJson: string;
+  /** Path of the weights.bin written. */
   weightsBin: string;
+  /** Size of the weights in bytes. */
   bytes: number;
 }
 
+/**
+ * A linear stack of layers with Keras' model API: `add`, `compile`, `fit`, `evaluate`,
+ * `predict`, `summary`, `save`. Input [n, ...inputShape] -> output [n, ...outputShape].
+ */
 export class Sequential {
+  /** The model's name (in summaries and saved files). */
   readonly name: string;
   /** The seed every random stream of this model derives from. */
   readonly seed: string;
+  /** The layers, in order. */
   readonly layers: Layer[] = [];
   /** Set to true by a callback to end `fit` after the current epoch. */
   stopTraining = false;
