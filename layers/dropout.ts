@@ -11,7 +11,7 @@
  * (sample, channel), [batch, 1, 1, channels], and broadcasts it over every row and column, so
  * whole feature maps are dropped (Tompson et al., 2015).
  */
-import { drawDropoutMask } from '../kernels/dropout';
+import { broadcastMultiply, drawDropoutMask } from '../kernels/dropout';
 import { SELU_ALPHA, SELU_SCALE } from '../kernels/activations';
 import { CallContext } from '../lib/autodiff';
 import { BuildRandom, Layer, LayerArgs } from '../lib/layer';
@@ -159,15 +159,26 @@ export class Dropout extends NoiseLayer {
   }
 
   call(x: Tensor, ctx: CallContext): Tensor {
+    // At inference dropout is the identity (inverted dropout scaled the kept units in training).
     if (!ctx.training || this.rate === 0) return x;
-    // Draw the mask for this pass and cache it on the layer.
+
+    // 1. Draw this pass's mask: 0 with probability `rate`, else 1 / (1 - rate) (drawn and scaled).
     const maskShape = this.noiseShape(x.shape);
     const mask = this.ws.get('mask', maskShape);
     drawDropoutMask(mask.data, this.rate, this.maskBits());
+
+    // 2. Cache it on the layer, where users (and the backward pass) can read it.
     this.lastMask = mask;
-    // Apply it, y = x * mask (broadcast along the mask's axes of length 1); the op's backward
-    // multiplies the upstream gradient by the same cached mask.
-    return scaleShift(ctx, this.ws, x, mask, null);
+
+    // 3. Apply it: y = x * mask, broadcast along the mask's axes of length 1.
+    const y = this.ws.get('y', x.shape);
+    broadcastMultiply(x.data, mask.data, y.data, x.shape, maskShape);
+
+    // 4. On the way back, the same mask: dx += dy * mask (dropped units get no gradient).
+    ctx.tape?.record(y, () => {
+      if (x.grad !== null) broadcastMultiply(y.grad as Float32Array, mask.data, x.grad, x.shape, maskShape, true);
+    });
+    return y;
   }
 }
 
