@@ -20,7 +20,7 @@ export interface FittedModel {
   save(url: string): Promise<unknown>;
 }
 
-/** A hook into `fit` (Keras' Callback): any of these methods; epochs and batches count from 0. */
+/** A hook into `fit` (Keras' Callback) with some of the methods below; epochs and batches count from 0. */
 export interface Callback {
   /** Called once before training with the model being fitted. */
   setModel?(model: FittedModel): void;

@@ -3,12 +3,12 @@
  * `lib/ops.ts`: each runs its forward kernel into a `Workspace` buffer, then records right beside
  * it the closure that adds the output's gradient into its inputs' gradients.
  */
-import { activationBackward, ActivationName, activationForward, biasActivationForward } from '../kernels/activations';
+import { ActivationName } from '../kernels/activations';
 import { colsCols, colsRows, conv2dBackwardData, conv2dBackwardFilter, conv2dForward, isPointwise } from '../kernels/conv';
 import { Padding, WindowGeometry, windowGeometry } from '../kernels/im2col';
 import { avgPoolBackward, avgPoolForward, globalAvgPoolBackward, globalPoolForward, maxPoolBackward, maxPoolForward } from '../kernels/pooling';
-import { sumRows } from '../kernels/reductions';
 import { CallContext, Workspace } from './autodiff';
+import { biasActivation, biasActivationBackward } from './ops';
 import { shapeToString, sizeOf, Tensor } from './tensor';
 
 export type { Padding };
@@ -52,17 +52,12 @@ function convolve(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Tensor, bi
   const cols = pointwise ? x : ws.get('conv.cols', [m, colsCols(g)]);
   const y = ws.get('conv.y', outShape);
   conv2dForward(x.data, kernel.data, cols.data, y.data, g, filters);
-  if (bias !== null) biasActivationForward(activation, y.data, bias.data, m, filters);
-  else activationForward(activation, y.data, y.data, y.size, filters);
+  biasActivation(y, bias, activation, filters);
 
   ctx.tape?.record(y, () => {
-    const dy = y.grad as Float32Array;
-    // dz = dy * act'(z), from the saved output y
-    const dz = activation === 'linear' ? dy : ws.get('conv.dz', y.shape).data;
-    activationBackward(activation, y.data, dy, dz, y.size, filters);
-    // d kernel += cols^T · dz ;  d bias += column sums of dz ;  dx += col2im(dz · kernel^T)
+    // dz = dy * act'(z), d bias += column sums of dz ;  d kernel += cols^T · dz ;  dx += col2im(dz · kernel^T)
+    const dz = biasActivationBackward(ws, 'conv.dz', y, bias, activation, filters);
     if (kernel.grad !== null) conv2dBackwardFilter(cols.data, dz, kernel.grad, g, filters);
-    if (bias !== null && bias.grad !== null) sumRows(dz, bias.grad, m, filters, true);
     if (x.grad !== null) {
       const dcols = pointwise ? x.grad : ws.get('conv.dcols', cols.shape).data;
       conv2dBackwardData(dz, kernel.data, dcols, x.grad, g, filters);

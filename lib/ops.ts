@@ -18,6 +18,28 @@ export function withLastAxis(shape: readonly number[], size: number): number[] {
 }
 
 /**
+ * The end of an affine op's forward pass, shared by dense and conv: y = act(y + bias) in place,
+ * over rows of `cols` (the bias, if any, broadcast along the rows).
+ */
+export function biasActivation(y: Tensor, bias: Tensor | null, activation: ActivationName, cols: number): void {
+  if (bias !== null) biasActivationForward(activation, y.data, bias.data, y.size / cols, cols);
+  else activationForward(activation, y.data, y.data, y.size, cols);
+}
+
+/**
+ * The start of an affine op's backward pass, shared by dense and conv: dz = dy * act'(z) from the
+ * saved output y (into a buffer kept under `key`; dy itself for 'linear'), and
+ * d bias += the column sums of dz. Returns dz for the kernel's and the input's gradients.
+ */
+export function biasActivationBackward(ws: Workspace, key: string, y: Tensor, bias: Tensor | null, activation: ActivationName, cols: number): Float32Array {
+  const dy = y.grad as Float32Array;
+  const dz = activation === 'linear' ? dy : ws.get(key, y.shape).data;
+  activationBackward(activation, y.data, dy, dz, y.size, cols);
+  if (bias !== null && bias.grad !== null) sumRows(dz, bias.grad, y.size / cols, cols, true);
+  return dz;
+}
+
+/**
  * Dense: y = act(x · kernel + bias) on the last axis.
  * x: [..., in], kernel: [in, units], bias: [units] or null -> y: [..., units].
  */
@@ -34,17 +56,12 @@ export function dense(
   const rows = x.size / inDim;
   const y = ws.get('dense.y', withLastAxis(x.shape, units));
   matmul(x.data, kernel.data, y.data, rows, inDim, units);
-  if (bias !== null) biasActivationForward(activation, y.data, bias.data, rows, units);
-  else activationForward(activation, y.data, y.data, y.size, units);
+  biasActivation(y, bias, activation, units);
 
   ctx.tape?.record(y, () => {
-    const dy = y.grad as Float32Array;
-    // dz = dy * act'(z), from the saved output y
-    const dz = activation === 'linear' ? dy : ws.get('dense.dz', y.shape).data;
-    activationBackward(activation, y.data, dy, dz, y.size, units);
-    // d kernel += x^T · dz ;  d bias += column sums of dz ;  dx += dz · kernel^T
+    // dz = dy * act'(z), d bias += column sums of dz ;  d kernel += x^T · dz ;  dx += dz · kernel^T
+    const dz = biasActivationBackward(ws, 'dense.dz', y, bias, activation, units);
     if (kernel.grad !== null) matmul(x.data, dz, kernel.grad, inDim, rows, units, true, false, true);
-    if (bias !== null && bias.grad !== null) sumRows(dz, bias.grad, rows, units, true);
     if (x.grad !== null) matmul(dz, kernel.data, x.grad, rows, units, inDim, false, true, true);
   });
   return y;
