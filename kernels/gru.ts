@@ -15,7 +15,7 @@
  */
 import { matmul } from './matmul';
 import { sumRows } from './reductions';
-import { activate, completeStateGrad, maskedCopy, RnnSizes, slope, stepTimesKernel, stepTimesKernelT } from './recurrent';
+import { activate, completeStateGrad, maskedCopy, RnnSizes, slope, stepTimesKernel, stepTimesKernelT, RecurrentBackwardArgs } from './recurrent';
 
 /** Buffers of one GRU pass, time-major; the caller allocates them. */
 export interface GruBuffers {
@@ -102,24 +102,9 @@ function gruCellForward(buf: GruBuffers, bias: Float32Array | null, s: number, b
   }
 }
 
-/** Where the upstream gradients come from and where the weight gradients go (null: not wanted). */
-export interface GruBackwardArgs {
-  /** Upstream gradient of the output: [batch, time, units] when `sequences`, else [batch, units]; null if none. */
-  dy: Float32Array | null;
-  sequences: boolean;
-  /** Upstream gradient of the final state h_T [batch, units] (returnState), or null. */
-  dhLast: Float32Array | null;
-  /** Accumulated (+=): kernel [features, 3u], recurrent kernel [units, 3u], bias [2, 3u]. */
-  dKernel: Float32Array | null;
-  dRecurrentKernel: Float32Array | null;
-  dBias: Float32Array | null;
-  /** Accumulated (+=): initial state h_0 [batch, units], or null. */
-  dh0: Float32Array | null;
-}
-
 /** Backpropagation through time over the buffers `gruForward` filled; d(loss)/d(xs) lands in `grads.dxs`. */
 export function gruBackward(sz: RnnSizes, w: GruWeights, recurrentMask: Float32Array | null, buf: GruBuffers,
-  grads: GruGradBuffers, args: GruBackwardArgs, act: number, recAct: number): void {
+  grads: GruGradBuffers, args: RecurrentBackwardArgs, act: number, recAct: number): void {
   const { batch, time, features, units } = sz;
   const cols = 3 * units;
   const stateSize = batch * units;

@@ -15,7 +15,7 @@
  */
 import { matmul } from './matmul';
 import { sumRows } from './reductions';
-import { ACT_SIGMOID, ACT_TANH, activate, completeStateGrad, maskedCopy, RnnSizes, slope, stepTimesKernel, stepTimesKernelT } from './recurrent';
+import { ACT_SIGMOID, ACT_TANH, activate, completeStateGrad, maskedCopy, RnnSizes, slope, stepTimesKernel, stepTimesKernelT, RecurrentBackwardArgs } from './recurrent';
 
 /** Bound once: a global `Math` lookup is slow when the module runs inside a vm context (jest). */
 const exp = Math.exp;
@@ -145,20 +145,9 @@ function lstmCellForwardDefault(buf: LstmBuffers, bias: Float32Array | null, s: 
   }
 }
 
-/** Where the upstream gradients come from and where the weight gradients go (null: not wanted). */
-export interface LstmBackwardArgs {
-  /** Upstream gradient of the output: [batch, time, units] when `sequences`, else [batch, units]; null if none. */
-  dy: Float32Array | null;
-  sequences: boolean;
-  /** Upstream gradients of the final states h_T, c_T [batch, units] (returnState), or null. */
-  dhLast: Float32Array | null;
+/** The recurrent backward's arguments plus the cell state's: d c_T in, d c_0 out (null: none). */
+export interface LstmBackwardArgs extends RecurrentBackwardArgs {
   dcLast: Float32Array | null;
-  /** Accumulated (+=): kernel [features, 4u], recurrent kernel [units, 4u], bias [4u]. */
-  dKernel: Float32Array | null;
-  dRecurrentKernel: Float32Array | null;
-  dBias: Float32Array | null;
-  /** Accumulated (+=): initial states h_0, c_0 [batch, units], or null. */
-  dh0: Float32Array | null;
   dc0: Float32Array | null;
 }
 

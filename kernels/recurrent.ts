@@ -287,6 +287,24 @@ export function completeStateGrad(dh: Float32Array, mask: Float32Array | null, d
 }
 
 /** Sizes of one recurrent pass. */
+/**
+ * Where a recurrent backward pass takes its upstream gradients from and adds its weight gradients
+ * to (null: not wanted). The LSTM adds the cell state's two (`LstmBackwardArgs`).
+ */
+export interface RecurrentBackwardArgs {
+  /** Upstream gradient of the output: [batch, time, units] when `sequences`, else [batch, units]; null if none. */
+  dy: Float32Array | null;
+  sequences: boolean;
+  /** Upstream gradient of the final state h_T [batch, units] (returnState), or null. */
+  dhLast: Float32Array | null;
+  /** Accumulated (+=): kernel [features, gates * u], recurrent kernel [units, gates * u], bias. */
+  dKernel: Float32Array | null;
+  dRecurrentKernel: Float32Array | null;
+  dBias: Float32Array | null;
+  /** Accumulated (+=): initial state h_0 [batch, units], or null. */
+  dh0: Float32Array | null;
+}
+
 export interface RnnSizes {
   batch: number;
   time: number;

@@ -9,7 +9,7 @@
  */
 import { matmul } from './matmul';
 import { sumRows } from './reductions';
-import { activate, completeStateGrad, maskedCopy, RnnSizes, slope, stepTimesKernel, stepTimesKernelT } from './recurrent';
+import { activate, completeStateGrad, maskedCopy, RnnSizes, slope, stepTimesKernel, stepTimesKernelT, RecurrentBackwardArgs } from './recurrent';
 
 /** Buffers of one SimpleRNN pass, time-major; the caller allocates them. */
 export interface SimpleRnnBuffers {
@@ -65,24 +65,9 @@ export function simpleRnnForward(sz: RnnSizes, w: SimpleRnnWeights, recurrentMas
   }
 }
 
-/** Where the upstream gradients come from and where the weight gradients go (null: not wanted). */
-export interface SimpleRnnBackwardArgs {
-  /** Upstream gradient of the output: [batch, time, units] when `sequences`, else [batch, units]; null if none. */
-  dy: Float32Array | null;
-  sequences: boolean;
-  /** Upstream gradient of the final state [batch, units] (returnState), or null. */
-  dhLast: Float32Array | null;
-  /** Accumulated (+=): kernel [features, units], recurrent kernel [units, units], bias [units]. */
-  dKernel: Float32Array | null;
-  dRecurrentKernel: Float32Array | null;
-  dBias: Float32Array | null;
-  /** Accumulated (+=): initial state [batch, units], or null. */
-  dh0: Float32Array | null;
-}
-
 /** Backpropagation through time over the buffers `simpleRnnForward` filled; d(loss)/d(xs) lands in `grads.dxs`. */
 export function simpleRnnBackward(sz: RnnSizes, w: SimpleRnnWeights, recurrentMask: Float32Array | null,
-  buf: SimpleRnnBuffers, grads: SimpleRnnGradBuffers, args: SimpleRnnBackwardArgs, act: number): void {
+  buf: SimpleRnnBuffers, grads: SimpleRnnGradBuffers, args: RecurrentBackwardArgs, act: number): void {
   const { batch, time, features, units } = sz;
   const stateSize = batch * units;
   const { dh, dPre } = grads;

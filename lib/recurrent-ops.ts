@@ -14,7 +14,7 @@
 import { ActivationName } from '../kernels/activations';
 import { gruBackward, gruForward } from '../kernels/gru';
 import { lstmBackward, lstmForward } from '../kernels/lstm';
-import { activationCode, gatherSteps, RnnSizes, scatterSteps, stepsToBatchMajor } from '../kernels/recurrent';
+import { activationCode, gatherSteps, RnnSizes, scatterSteps, stepsToBatchMajor, RecurrentBackwardArgs } from '../kernels/recurrent';
 import { simpleRnnBackward, simpleRnnForward } from '../kernels/simple-rnn';
 import { CallContext, Workspace } from './autodiff';
 import { shapeToString, Tensor } from './tensor';
@@ -163,14 +163,8 @@ export function lstm(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Tensor,
     const h0 = opts.initialState?.[0] ?? null;
     const c0 = opts.initialState?.[1] ?? null;
     lstmBackward(p.sz, w, p.recurrentMask, buf, grads, {
-      dy: y.grad,
-      sequences: p.sequences,
-      dhLast: states.length > 0 ? states[0].grad : null,
+      ...backwardArgs(y, p, states, kernel, recurrentKernel, bias, h0),
       dcLast: states.length > 0 ? states[1].grad : null,
-      dKernel: kernel.grad,
-      dRecurrentKernel: recurrentKernel.grad,
-      dBias: bias !== null ? bias.grad : null,
-      dh0: h0 !== null ? h0.grad : null,
       dc0: c0 !== null ? c0.grad : null,
     }, p.act, p.recAct);
     // dx[b, t, :] += dxs[s, b, :] * inputMask[b, :]
@@ -214,15 +208,7 @@ export function gru(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Tensor, 
       dxs: x.grad !== null ? ws.get('gru.dxs', [time, batch, features]).data : null,
     };
     const h0 = opts.initialState?.[0] ?? null;
-    gruBackward(p.sz, w, p.recurrentMask, buf, grads, {
-      dy: y.grad,
-      sequences: p.sequences,
-      dhLast: states.length > 0 ? states[0].grad : null,
-      dKernel: kernel.grad,
-      dRecurrentKernel: recurrentKernel.grad,
-      dBias: bias !== null ? bias.grad : null,
-      dh0: h0 !== null ? h0.grad : null,
-    }, p.act, p.recAct);
+    gruBackward(p.sz, w, p.recurrentMask, buf, grads, backwardArgs(y, p, states, kernel, recurrentKernel, bias, h0), p.act, p.recAct);
     // dx[b, t, :] += dxs[s, b, :] * inputMask[b, :]
     if (x.grad !== null && grads.dxs !== null) scatterSteps(grads.dxs, p.inputMask, x.grad, batch, time, features, p.backwards);
   });
@@ -260,20 +246,25 @@ export function simpleRnn(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Te
       dxs: x.grad !== null ? ws.get('rnn.dxs', [time, batch, features]).data : null,
     };
     const h0 = opts.initialState?.[0] ?? null;
-    simpleRnnBackward(p.sz, w, p.recurrentMask, buf, grads, {
-      dy: y.grad,
-      sequences: p.sequences,
-      dhLast: states.length > 0 ? states[0].grad : null,
-      dKernel: kernel.grad,
-      dRecurrentKernel: recurrentKernel.grad,
-      dBias: bias !== null ? bias.grad : null,
-      dh0: h0 !== null ? h0.grad : null,
-    }, p.act);
+    simpleRnnBackward(p.sz, w, p.recurrentMask, buf, grads, backwardArgs(y, p, states, kernel, recurrentKernel, bias, h0), p.act);
     // dx[b, t, :] += dxs[s, b, :] * inputMask[b, :]
     if (x.grad !== null && grads.dxs !== null) scatterSteps(grads.dxs, p.inputMask, x.grad, batch, time, features, p.backwards);
   });
   recordStates(ctx, states);
   return { output: y, states };
+}
+
+/** The backward arguments every recurrent op shares: upstream gradients in, weight gradients out. */
+function backwardArgs(y: Tensor, p: Prepared, states: Tensor[], kernel: Tensor, recurrentKernel: Tensor, bias: Tensor | null, h0: Tensor | null): RecurrentBackwardArgs {
+  return {
+    dy: y.grad,
+    sequences: p.sequences,
+    dhLast: states.length > 0 ? states[0].grad : null,
+    dKernel: kernel.grad,
+    dRecurrentKernel: recurrentKernel.grad,
+    dBias: bias !== null ? bias.grad : null,
+    dh0: h0 !== null ? h0.grad : null,
+  };
 }
 
 /**
