@@ -10,6 +10,8 @@ export type { Shape, NestedArray, TensorLike } from './lib/tensor';
 export { Tape, Workspace, zeroGrads } from './lib/autodiff';
 export type { CallContext } from './lib/autodiff';
 export { gradCheck, relativeDifference } from './lib/gradcheck';
+export type { GradCheckArgs, GradCheckResult } from './lib/gradcheck';
+export { checkOptions, optionKeys, moreOptionKeys } from './lib/options';
 export { RandomStream } from './lib/random';
 export * as ops from './lib/ops';
 export * as convOps from './lib/conv-ops';
@@ -28,7 +30,7 @@ export { Optimizer, SGD, Adam, RMSprop } from './lib/optimizers';
 export type { SGDArgs, AdamArgs, RMSpropArgs } from './lib/optimizers';
 export { lossOp, resolveLoss } from './lib/losses';
 export { MaxNorm, UnitNorm, NonNeg } from './lib/constraints';
-export type { Constraint } from './lib/constraints';
+export type { Constraint, NormConstraintArgs } from './lib/constraints';
 export * as initializers from './lib/initializers';
 export { summaryText } from './lib/summary';
 
@@ -38,7 +40,7 @@ export type { LayerArgs } from './lib/layer';
 export { Dense } from './layers/dense';
 export type { DenseArgs } from './layers/dense';
 export { Dropout, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, GaussianDropout, GaussianNoise, AlphaDropout } from './layers/dropout';
-export type { DropoutArgs, SpatialDropoutArgs } from './layers/dropout';
+export type { DropoutArgs, SpatialDropoutArgs, NoiseArgs } from './layers/dropout';
 export { Conv1D, Conv2D } from './layers/conv';
 export type { ConvArgs } from './layers/conv';
 export {

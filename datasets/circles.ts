@@ -4,7 +4,8 @@
  */
 import { describe } from '../lib/tensor';
 import { NumpyRandomState, checkRandomState } from './mt19937';
-import { ToyDataset, checkKnownOptions, checkNoise, checkShuffle, finishToyDataset, linspace, sampleCounts } from './toy';
+import { checkOptions, optionKeys } from '../lib/options';
+import { ToyDataset, checkNoise, checkShuffle, finishToyDataset, linspace, sampleCounts } from './toy';
 
 /** Options of `makeCircles`, scikit-learn's arguments in camelCase. */
 export interface MakeCirclesOptions {
@@ -20,7 +21,7 @@ export interface MakeCirclesOptions {
   shuffle?: boolean;
 }
 
-const KNOWN = ['nSamples', 'noise', 'randomState', 'factor', 'shuffle'] as const;
+const KNOWN = optionKeys<MakeCirclesOptions>({ nSamples: true, noise: true, randomState: true, factor: true, shuffle: true });
 
 /**
  * Two concentric circles: the outer one (radius 1, label 0) first, then the inner one (radius
@@ -31,10 +32,9 @@ const KNOWN = ['nSamples', 'noise', 'randomState', 'factor', 'shuffle'] as const
  */
 export function makeCircles(options: MakeCirclesOptions = {}): ToyDataset {
   const owner = 'makeCircles';
-  checkKnownOptions(options, KNOWN, owner);
-  const { nSamples = 100, noise, randomState, factor = 0.8, shuffle = true } = options;
+  const { nSamples = 100, noise, randomState, factor = 0.8, shuffle = true } = checkOptions(owner, options, KNOWN);
   if (typeof factor !== 'number') throw new TypeError(`${owner}: factor must be a number, got ${describe(factor)}`);
-  if (!(factor >= 0 && factor < 1)) throw new RangeError(`${owner}: factor must be in [0, 1), got ${factor}`);
+  if (!(factor >= 0 && factor < 1)) throw new RangeError(`${owner}: factor must be in [0, 1), got ${describe(factor)}`);
   const [nOut, nIn] = sampleCounts(nSamples, owner);
   const scale = checkNoise(noise, owner);
   const doShuffle = checkShuffle(shuffle, owner);

@@ -3,7 +3,8 @@
  * 1.2's output for the same arguments.
  */
 import { NumpyRandomState, checkRandomState } from './mt19937';
-import { ToyDataset, checkKnownOptions, checkNoise, checkShuffle, finishToyDataset, linspace, sampleCounts } from './toy';
+import { checkOptions, optionKeys } from '../lib/options';
+import { ToyDataset, checkNoise, checkShuffle, finishToyDataset, linspace, sampleCounts } from './toy';
 
 /** Options of `makeMoons`, scikit-learn's arguments in camelCase. */
 export interface MakeMoonsOptions {
@@ -17,7 +18,7 @@ export interface MakeMoonsOptions {
   shuffle?: boolean;
 }
 
-const KNOWN = ['nSamples', 'noise', 'randomState', 'shuffle'] as const;
+const KNOWN = optionKeys<MakeMoonsOptions>({ nSamples: true, noise: true, randomState: true, shuffle: true });
 
 /**
  * Two half moons: the outer `(cos t, sin t)` (label 0) first, then the inner
@@ -29,8 +30,7 @@ const KNOWN = ['nSamples', 'noise', 'randomState', 'shuffle'] as const;
  */
 export function makeMoons(options: MakeMoonsOptions = {}): ToyDataset {
   const owner = 'makeMoons';
-  checkKnownOptions(options, KNOWN, owner);
-  const { nSamples = 100, noise, randomState, shuffle = true } = options;
+  const { nSamples = 100, noise, randomState, shuffle = true } = checkOptions(owner, options, KNOWN);
   const [nOut, nIn] = sampleCounts(nSamples, owner);
   const scale = checkNoise(noise, owner);
   const doShuffle = checkShuffle(shuffle, owner);

@@ -8,8 +8,9 @@
  *
  * Seeded (lib/random.ts streams, no unseeded randomness): the same `randomState` gives the same data.
  */
+import { checkOptions, optionKeys } from '../lib/options';
 import { RandomStream, Seed } from '../lib/random';
-import { Tensor } from '../lib/tensor';
+import { Tensor, describe } from '../lib/tensor';
 
 /** Options of `makeWaveforms`. */
 export interface MakeWaveformsOptions {
@@ -25,6 +26,8 @@ export interface MakeWaveformsOptions {
   randomState?: Seed;
 }
 
+const KNOWN = optionKeys<MakeWaveformsOptions>({ nSamples: true, length: true, channels: true, noise: true, randomState: true });
+
 /** A labelled sequence set: X [n, length, channels], y [n, 1] with 0 = slow, 1 = fast. */
 export interface SequenceDataset {
   X: Tensor;
@@ -38,11 +41,11 @@ export interface SequenceDataset {
  * Returns X [nSamples, length, channels] and y [nSamples, 1].
  */
 export function makeWaveforms(options: MakeWaveformsOptions): SequenceDataset {
-  const { nSamples, length = 30, channels = 8, noise = 1.5, randomState = 0 } = options;
+  const { nSamples, length = 30, channels = 8, noise = 1.5, randomState = 0 } = checkOptions('makeWaveforms', options, KNOWN);
   for (const [name, v] of [['nSamples', nSamples], ['length', length], ['channels', channels]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new RangeError(`makeWaveforms: ${name} must be a positive integer, got ${v}`);
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(`makeWaveforms: ${name} must be a positive integer, got ${describe(v)}`);
   }
-  if (!(noise >= 0) || !Number.isFinite(noise)) throw new RangeError(`makeWaveforms: noise must be a finite number >= 0, got ${noise}`);
+  if (!(noise >= 0) || !Number.isFinite(noise)) throw new RangeError(`makeWaveforms: noise must be a finite number >= 0, got ${describe(noise)}`);
   const random = new RandomStream(`waveforms/${randomState}`);
   const X = Tensor.zeros([nSamples, length, channels]);
   const y = Tensor.zeros([nSamples, 1]);

@@ -3,6 +3,7 @@
  * integer `randomState`) and `splitRows` (the tutorial's `X[:n_train]`, `X[n_train:]`).
  */
 import { Tensor, TensorLike, describe, shapeToString } from '../lib/tensor';
+import { checkOptions, optionKeys } from '../lib/options';
 import { NumpyRandomState, checkRandomState } from './mt19937';
 
 /** The four parts of a split, in the order scikit-learn names them. */
@@ -37,7 +38,7 @@ export interface TrainTestSplitOptions {
   shuffle?: boolean;
 }
 
-const KNOWN = ['testSize', 'trainSize', 'randomState', 'shuffle'];
+const KNOWN = optionKeys<TrainTestSplitOptions>({ testSize: true, trainSize: true, randomState: true, shuffle: true });
 
 /**
  * Splits X `[n, ...]` and y `[n, ...]` into random train and test rows as scikit-learn's
@@ -50,13 +51,7 @@ const KNOWN = ['testSize', 'trainSize', 'randomState', 'shuffle'];
  */
 export function trainTestSplit(X: TensorLike, y: TensorLike, options: TrainTestSplitOptions = {}): IndexedSplit {
   const owner = 'trainTestSplit';
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(`${owner}: options must be an object, got ${describe(options)}`);
-  }
-  // Each option the caller passed must be one we know.
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.includes(key)) throw new TypeError(`${owner}: unknown option '${key}' (known: ${KNOWN.join(', ')})`);
-  }
+  checkOptions(owner, options, KNOWN);
   const [tx, ty] = checkPair(X, y, owner);
   const n = tx.shape[0];
   const { testSize, trainSize, randomState, shuffle = true } = options;
@@ -144,7 +139,7 @@ function sizeKind(size: unknown, name: string, n: number, owner: string): 'none'
   if (typeof size !== 'number') throw new TypeError(`${owner}: ${name} must be a number, got ${describe(size)}`);
   if (size > 0 && size < 1) return 'fraction';
   if (Number.isInteger(size) && size >= 1 && size < n) return 'count';
-  throw new RangeError(`${owner}: ${name} must be a fraction in (0, 1) or a row count in [1, ${n}), got ${size}`);
+  throw new RangeError(`${owner}: ${name} must be a fraction in (0, 1) or a row count in [1, ${n}), got ${describe(size)}`);
 }
 
 /** The integers start..end-1. */

@@ -18,17 +18,6 @@ export interface ToyDataset {
 }
 
 /** Throws a TypeError naming an option `owner` does not know (say `n_samples` for `nSamples`). */
-export function checkKnownOptions(options: object, known: readonly string[], owner: string): void {
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(`${owner}: options must be an object, got ${describe(options)}`);
-  }
-  // Each option the caller passed must be one we know.
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new TypeError(`${owner}: unknown option '${key}' (known: ${known.join(', ')})`);
-    }
-  }
-}
 
 /**
  * scikit-learn's split of `n_samples`: an integer n gives `[n // 2, n - n // 2]` (outer, inner),
@@ -37,7 +26,7 @@ export function checkKnownOptions(options: object, known: readonly string[], own
 export function sampleCounts(nSamples: unknown, owner: string): [number, number] {
   if (typeof nSamples === 'number') {
     if (!Number.isInteger(nSamples) || nSamples < 1) {
-      throw new RangeError(`${owner}: nSamples must be a positive integer, got ${nSamples}`);
+      throw new RangeError(`${owner}: nSamples must be a positive integer, got ${describe(nSamples)}`);
     }
     const outer = Math.floor(nSamples / 2);
     return [outer, nSamples - outer];
@@ -61,7 +50,7 @@ export function checkNoise(noise: unknown, owner: string): number | null {
   if (noise === undefined || noise === null) return null;
   if (typeof noise !== 'number') throw new TypeError(`${owner}: noise must be a number, got ${describe(noise)}`);
   if (!Number.isFinite(noise) || noise < 0) {
-    throw new RangeError(`${owner}: noise must be a finite number >= 0, got ${noise}`);
+    throw new RangeError(`${owner}: noise must be a finite number >= 0, got ${describe(noise)}`);
   }
   return noise;
 }

@@ -15,7 +15,8 @@ import { CallContext } from '../lib/autodiff';
 import { Constraint, resolveConstraint } from '../lib/constraints';
 import { conv1d, conv2d, Padding } from '../lib/conv-ops';
 import { Initializer, resolveInitializer } from '../lib/initializers';
-import { BuildRandom, Layer, kernelBiasConfig, KernelBiasArgs } from '../lib/layer';
+import { BuildRandom, KERNEL_BIAS_KEYS, Layer, kernelBiasConfig, KernelBiasArgs } from '../lib/layer';
+import { moreOptionKeys } from '../lib/options';
 import { shapeToString, Tensor } from '../lib/tensor';
 
 /** Options of `Conv1D` and `Conv2D`. */
@@ -25,6 +26,8 @@ export interface ConvArgs extends KernelBiasArgs {
   /** 'valid' (default) or 'same'. */
   padding?: Padding;
 }
+
+const CONV_KEYS = moreOptionKeys<ConvArgs, KernelBiasArgs>(KERNEL_BIAS_KEYS, { strides: true, padding: true });
 
 /**
  * `value` as `axes` positive integers: a number is repeated, an array must have `axes` entries.
@@ -57,6 +60,7 @@ export function checkCallShape(layer: Layer, x: Tensor): void {
 
 /** What Conv1D and Conv2D share: arguments, weights, output shape. `spatial` is 1 or 2. */
 abstract class Conv extends Layer {
+  static override readonly optionKeys = CONV_KEYS;
   readonly filters: number;
   readonly kernelSize: number[];
   readonly strides: number[];

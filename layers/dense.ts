@@ -8,9 +8,9 @@ import { ActivationName, resolveActivation } from '../lib/activations';
 import { CallContext } from '../lib/autodiff';
 import { Constraint, resolveConstraint } from '../lib/constraints';
 import { Initializer, resolveInitializer } from '../lib/initializers';
-import { BuildRandom, kernelBiasConfig, KernelBiasArgs, Layer } from '../lib/layer';
+import { BuildRandom, KERNEL_BIAS_KEYS, kernelBiasConfig, KernelBiasArgs, Layer } from '../lib/layer';
 import { dense } from '../lib/ops';
-import { Tensor } from '../lib/tensor';
+import { Tensor, describe } from '../lib/tensor';
 
 /** Options of `Dense`. */
 export type DenseArgs = KernelBiasArgs;
@@ -20,6 +20,7 @@ export type DenseArgs = KernelBiasArgs;
  * Input [batch, ..., in] -> output [batch, ..., units]; weights kernel [in, units], bias [units].
  */
 export class Dense extends Layer {
+  static override readonly optionKeys = KERNEL_BIAS_KEYS;
   readonly units: number;
   readonly activation: ActivationName;
   readonly useBias: boolean;
@@ -32,7 +33,7 @@ export class Dense extends Layer {
   constructor(units: number, args: DenseArgs = {}) {
     super(args);
     if (!Number.isInteger(units) || units <= 0) {
-      throw new RangeError(`Dense '${this.name}': units must be a positive integer, got ${units}`);
+      throw new RangeError(`Dense '${this.name}': units must be a positive integer, got ${describe(units)}`);
     }
     this.units = units;
     this.activation = resolveActivation(args.activation, `activation for Dense '${this.name}':`);

@@ -14,27 +14,35 @@
 import { broadcastMultiply, drawDropoutMask } from '../kernels/dropout';
 import { SELU_ALPHA, SELU_SCALE } from '../kernels/activations';
 import { CallContext } from '../lib/autodiff';
-import { BuildRandom, Layer, LayerArgs } from '../lib/layer';
+import { BuildRandom, Layer, LAYER_KEYS, LayerArgs } from '../lib/layer';
+import { moreOptionKeys } from '../lib/options';
 import { scaleShift } from '../lib/ops';
 import { RandomStream, Seed } from '../lib/random';
-import { shapeToString, Tensor } from '../lib/tensor';
+import { shapeToString, Tensor, describe } from '../lib/tensor';
 
 /** Options of `Dropout` and the spatial dropouts. */
-export interface DropoutArgs extends LayerArgs {
+export interface DropoutArgs extends NoiseArgs {
   /**
    * Shape of the mask, batch axis first (Keras' noise_shape); `null` entries take the input's
    * length. An axis of length 1 shares one draw along that axis. Default: the input's shape.
    */
   noiseShape?: readonly (number | null)[];
+}
+
+/** Options of GaussianDropout and GaussianNoise. */
+export interface NoiseArgs extends LayerArgs {
   /** A seed of the layer's own (default: derived from the model's seed and the layer's position). */
   seed?: Seed;
 }
+
+const NOISE_KEYS = moreOptionKeys<NoiseArgs, LayerArgs>(LAYER_KEYS, { seed: true });
+const DROPOUT_KEYS = moreOptionKeys<DropoutArgs, NoiseArgs>(NOISE_KEYS, { noiseShape: true });
 
 /** Throws the RangeError the whole family uses for a bad rate. */
 function checkRate(layer: string, rate: number): void {
   if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
     throw new RangeError(
-      `${layer}: rate must be in [0, 1) (the probability of dropping a unit), got ${rate}. ` +
+      `${layer}: rate must be in [0, 1) (the probability of dropping a unit), got ${describe(rate)}. ` +
         'Papers often quote the keep probability p instead: rate = 1 - p.',
     );
   }
@@ -70,6 +78,7 @@ function maskShapeFor(where: string, noiseShape: readonly (number | null)[], sha
 
 /** The base of the family: a layer with its own seeded stream and no weights; output shape = input shape. */
 abstract class NoiseLayer extends Layer {
+  static override readonly optionKeys = NOISE_KEYS;
   protected random: RandomStream | null = null;
   private bits: Uint32Array | null = null;
   private readonly ownSeed: Seed | undefined;
@@ -79,7 +88,7 @@ abstract class NoiseLayer extends Layer {
     return this.ownSeed;
   }
 
-  constructor(args: LayerArgs & { seed?: Seed }) {
+  constructor(args: NoiseArgs) {
     super(args);
     this.ownSeed = args.seed;
   }
@@ -122,6 +131,7 @@ abstract class NoiseLayer extends Layer {
  * step gets a different mask (unlike LSTM's own `dropout`, which reuses one mask per sequence).
  */
 export class Dropout extends NoiseLayer {
+  static override readonly optionKeys = DROPOUT_KEYS;
   /** Probability of dropping a unit (Keras' meaning; the keep probability is 1 - rate). */
   readonly rate: number;
   /**
@@ -183,14 +193,14 @@ export class Dropout extends NoiseLayer {
 }
 
 /** Options of the spatial dropouts. */
-export interface SpatialDropoutArgs extends LayerArgs {
-  seed?: Seed;
+export interface SpatialDropoutArgs extends NoiseArgs {
   /** Where the channels are: `'channelsLast'` (default, [batch, ..., channels]) or `'channelsFirst'`. */
   dataFormat?: 'channelsLast' | 'channelsFirst' | 'channels_last' | 'channels_first';
 }
 
 /** A Dropout whose mask has one value per (sample, channel), shared over every spatial position. */
 abstract class SpatialDropout extends Dropout {
+  static override readonly optionKeys = moreOptionKeys<SpatialDropoutArgs, NoiseArgs>(NOISE_KEYS, { dataFormat: true });
   /** Rank of the input, batch axis included. */
   protected abstract readonly inputRank: number;
   private readonly channelsFirst: boolean;
@@ -251,7 +261,7 @@ export class GaussianDropout extends NoiseLayer {
   readonly rate: number;
   lastMask: Tensor | null = null;
 
-  constructor(rate: number, args: LayerArgs & { seed?: Seed } = {}) {
+  constructor(rate: number, args: NoiseArgs = {}) {
     super(args);
     checkRate(`GaussianDropout '${this.name}'`, rate);
     this.rate = rate;
@@ -283,12 +293,12 @@ export class GaussianNoise extends NoiseLayer {
   /** The noise added in the last training pass. */
   lastNoise: Tensor | null = null;
 
-  constructor(stddev: number, args: LayerArgs & { seed?: Seed } = {}) {
+  constructor(stddev: number, args: NoiseArgs = {}) {
     super(args);
     // Math.fround: noise is stored as float32, so a stddev beyond its range (~3.4e38) would be Infinity.
     if (typeof stddev !== 'number' || !(stddev >= 0) || !Number.isFinite(Math.fround(stddev))) {
       const beyond = Number.isFinite(stddev) && stddev > 0 ? ' (beyond the float32 range, about 3.4e38)' : '';
-      throw new RangeError(`GaussianNoise '${this.name}': stddev must be a finite number >= 0, got ${stddev}${beyond}`);
+      throw new RangeError(`GaussianNoise '${this.name}': stddev must be a finite number >= 0, got ${describe(stddev)}${beyond}`);
     }
     this.stddev = stddev;
   }
@@ -317,6 +327,7 @@ export class GaussianNoise extends NoiseLayer {
  * as Keras computes it. `lastMask` holds the multiplier a * keep (0 where dropped).
  */
 export class AlphaDropout extends NoiseLayer {
+  static override readonly optionKeys = DROPOUT_KEYS;
   readonly rate: number;
   lastMask: Tensor | null = null;
   private readonly noiseShapeArg: readonly (number | null)[] | undefined;

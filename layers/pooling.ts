@@ -12,7 +12,8 @@
 import { outputLength } from '../kernels/im2col';
 import { CallContext } from '../lib/autodiff';
 import { globalPool, Padding, pool1d, pool2d } from '../lib/conv-ops';
-import { Layer, LayerArgs } from '../lib/layer';
+import { Layer, LAYER_KEYS, LayerArgs } from '../lib/layer';
+import { moreOptionKeys } from '../lib/options';
 import { shapeToString, Tensor } from '../lib/tensor';
 import { checkCallShape, parsePadding, parseTuple } from './conv';
 
@@ -26,11 +27,14 @@ export interface PoolingArgs extends LayerArgs {
   padding?: Padding;
 }
 
+const POOLING_KEYS = moreOptionKeys<PoolingArgs, LayerArgs>(LAYER_KEYS, { poolSize: true, strides: true, padding: true });
+
 /** The pool size as a positional argument or inside the options. */
 type PoolSizeOrArgs = number | readonly number[] | PoolingArgs | undefined;
 
 /** Windowed max or average pooling over 1 or 2 spatial axes. */
 abstract class Pooling extends Layer {
+  static override readonly optionKeys = POOLING_KEYS;
   readonly poolSize: number[];
   readonly strides: number[];
   readonly padding: Padding;

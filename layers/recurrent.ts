@@ -23,10 +23,11 @@ import { ActivationName, resolveActivation } from '../lib/activations';
 import { CallContext } from '../lib/autodiff';
 import { Constraint, resolveConstraint } from '../lib/constraints';
 import { Initializer, resolveInitializer } from '../lib/initializers';
-import { BuildRandom, Layer, serializeObject, kernelBiasConfig, KernelBiasArgs } from '../lib/layer';
+import { BuildRandom, KERNEL_BIAS_KEYS, Layer, serializeObject, kernelBiasConfig, KernelBiasArgs } from '../lib/layer';
+import { moreOptionKeys } from '../lib/options';
 import { RandomStream, Seed } from '../lib/random';
 import { gru, lstm, RecurrentOpOptions, RecurrentOpResult, simpleRnn } from '../lib/recurrent-ops';
-import { shapeToString, Tensor } from '../lib/tensor';
+import { shapeToString, Tensor, describe } from '../lib/tensor';
 
 /** Options of SimpleRNN, LSTM and GRU (Keras' arguments in camelCase). */
 export interface RecurrentArgs extends KernelBiasArgs {
@@ -59,18 +60,31 @@ export interface GRUArgs extends RecurrentArgs {
   resetAfter?: boolean;
 }
 
+const RECURRENT_KEYS = moreOptionKeys<RecurrentArgs, KernelBiasArgs>(KERNEL_BIAS_KEYS, {
+  recurrentActivation: true,
+  recurrentInitializer: true,
+  recurrentConstraint: true,
+  dropout: true,
+  recurrentDropout: true,
+  returnSequences: true,
+  returnState: true,
+  goBackwards: true,
+  seed: true,
+});
+
 /** The op each layer runs. */
 type RecurrentOp = typeof lstm;
 
 /** Throws the RangeError for a dropout rate outside [0, 1). */
 function checkRate(layer: string, arg: string, rate: number): void {
   if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
-    throw new RangeError(`${layer}: ${arg} must be in [0, 1) (the probability of dropping a unit), got ${rate}`);
+    throw new RangeError(`${layer}: ${arg} must be in [0, 1) (the probability of dropping a unit), got ${describe(rate)}`);
   }
 }
 
 /** What SimpleRNN, LSTM and GRU share: arguments, masks, weights, and the call. */
 export abstract class RecurrentLayer extends Layer {
+  static override readonly optionKeys = RECURRENT_KEYS;
   readonly units: number;
   readonly activation: ActivationName;
   readonly recurrentActivation: ActivationName;
@@ -105,7 +119,7 @@ export abstract class RecurrentLayer extends Layer {
   constructor(units: number, args: RecurrentArgs = {}) {
     super(args);
     const where = `${this.className} '${this.name}'`;
-    if (!Number.isInteger(units) || units <= 0) throw new RangeError(`${where}: units must be a positive integer, got ${units}`);
+    if (!Number.isInteger(units) || units <= 0) throw new RangeError(`${where}: units must be a positive integer, got ${describe(units)}`);
     this.units = units;
     this.activation = this.checkElementwise(resolveActivation(args.activation ?? 'tanh', `activation for ${where}:`), 'activation');
     this.recurrentActivation = this.checkElementwise(
@@ -267,6 +281,7 @@ export class SimpleRNN extends RecurrentLayer {
  * Weights: kernel [features, 4u], recurrent_kernel [units, 4u], bias [4u] (forget slice 1 with `unitForgetBias`).
  */
 export class LSTM extends RecurrentLayer {
+  static override readonly optionKeys = moreOptionKeys<LSTMArgs, RecurrentArgs>(RECURRENT_KEYS, { unitForgetBias: true });
   protected readonly gates = 4;
   protected readonly op = lstm;
   readonly unitForgetBias: boolean;
@@ -296,6 +311,7 @@ export class LSTM extends RecurrentLayer {
  * Weights: kernel [features, 3u], recurrent_kernel [units, 3u], bias [2, 3u] (input bias, recurrent bias).
  */
 export class GRU extends RecurrentLayer {
+  static override readonly optionKeys = moreOptionKeys<GRUArgs, RecurrentArgs>(RECURRENT_KEYS, { resetAfter: true });
   protected readonly gates = 3;
   protected readonly op = gru;
   readonly resetAfter = true;

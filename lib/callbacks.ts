@@ -4,7 +4,8 @@
  * LearningRateScheduler, ReduceLROnPlateau.
  */
 import { Logs } from './history';
-import { Tensor } from './tensor';
+import { checkOptions, optionKeys } from './options';
+import { Tensor, describe } from './tensor';
 
 /** What a callback may ask of the model being fitted. */
 export interface FittedModel {
@@ -105,10 +106,11 @@ export class EarlyStopping extends ModelCallback {
 
   constructor(args: EarlyStoppingArgs = {}) {
     super();
-    this.args = { monitor: 'val_loss', minDelta: 0, patience: 0, mode: 'auto', restoreBestWeights: false, ...args };
+    const known = optionKeys<EarlyStoppingArgs>({ monitor: true, minDelta: true, patience: true, mode: true, restoreBestWeights: true });
+    this.args = { monitor: 'val_loss', minDelta: 0, patience: 0, mode: 'auto', restoreBestWeights: false, ...checkOptions('EarlyStopping', args, known) };
     const { patience, minDelta } = this.args;
-    if (!Number.isInteger(patience) || patience < 0) throw new RangeError(`EarlyStopping: patience must be a non-negative integer, got ${patience}`);
-    if (!(minDelta >= 0)) throw new RangeError(`EarlyStopping: minDelta must be >= 0, got ${minDelta}`);
+    if (!Number.isInteger(patience) || patience < 0) throw new RangeError(`EarlyStopping: patience must be a non-negative integer, got ${describe(patience)}`);
+    if (!(minDelta >= 0)) throw new RangeError(`EarlyStopping: minDelta must be >= 0, got ${describe(minDelta)}`);
     this.monitor = new Monitor(this.args.monitor, this.args.mode, Math.abs(minDelta));
   }
 
@@ -168,7 +170,8 @@ export class ModelCheckpoint extends ModelCallback {
   ) {
     super();
     if (typeof path !== 'string' || path.length === 0) throw new TypeError(`ModelCheckpoint: path must be a non-empty string such as 'file://checkpoints/{epoch}', got ${String(path)}`);
-    this.args = { monitor: 'val_loss', saveBestOnly: false, mode: 'auto', ...args };
+    const known = optionKeys<ModelCheckpointArgs>({ monitor: true, saveBestOnly: true, mode: true });
+    this.args = { monitor: 'val_loss', saveBestOnly: false, mode: 'auto', ...checkOptions('ModelCheckpoint', args, known) };
     this.monitor = new Monitor(this.args.monitor, this.args.mode, 0);
   }
 
@@ -232,8 +235,9 @@ export class ReduceLROnPlateau extends ModelCallback {
 
   constructor(args: ReduceLROnPlateauArgs = {}) {
     super();
-    this.args = { monitor: 'val_loss', factor: 0.1, patience: 10, mode: 'auto', minDelta: 1e-4, cooldown: 0, minLr: 0, ...args };
-    if (!(this.args.factor > 0 && this.args.factor < 1)) throw new RangeError(`ReduceLROnPlateau: factor must be in (0, 1), got ${this.args.factor}`);
+    const known = optionKeys<ReduceLROnPlateauArgs>({ monitor: true, factor: true, patience: true, mode: true, minDelta: true, cooldown: true, minLr: true });
+    this.args = { monitor: 'val_loss', factor: 0.1, patience: 10, mode: 'auto', minDelta: 1e-4, cooldown: 0, minLr: 0, ...checkOptions('ReduceLROnPlateau', args, known) };
+    if (!(this.args.factor > 0 && this.args.factor < 1)) throw new RangeError(`ReduceLROnPlateau: factor must be in (0, 1), got ${describe(this.args.factor)}`);
     this.monitor = new Monitor(this.args.monitor, this.args.mode, this.args.minDelta);
   }
 

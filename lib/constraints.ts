@@ -2,7 +2,8 @@
  * Weight constraints, applied to a weight right after each optimizer step (Keras semantics).
  */
 import { lookUpName } from './names';
-import { Tensor } from './tensor';
+import { checkOptions, optionKeys } from './options';
+import { describe, Tensor } from './tensor';
 
 /** Projects a weight back into its allowed set, in place. */
 export interface Constraint {
@@ -12,6 +13,14 @@ export interface Constraint {
   apply(w: Tensor): void;
 }
 
+/** Options of MaxNorm and UnitNorm. */
+export interface NormConstraintArgs {
+  /** The axis or axes the L2 norm is taken over (default 0). */
+  axis?: number | number[];
+}
+
+const NORM_KEYS = optionKeys<NormConstraintArgs>({ axis: true });
+
 /**
  * MaxNorm(maxValue, { axis }): w * clip(norm, 0, maxValue) / (1e-7 + norm), where norm is the
  * L2 norm over `axis` (default 0: each column of a Dense kernel [in, units], i.e. the weights
@@ -20,9 +29,11 @@ export interface Constraint {
  */
 export class MaxNorm implements Constraint {
   readonly className = 'MaxNorm';
-  constructor(readonly maxValue = 2, readonly options: { axis?: number | number[] } = {}) {
+  readonly options: NormConstraintArgs;
+  constructor(readonly maxValue = 2, options: NormConstraintArgs = {}) {
+    this.options = checkOptions('MaxNorm', options, NORM_KEYS);
     if (typeof maxValue !== 'number' || !(maxValue > 0) || !Number.isFinite(maxValue)) {
-      throw new RangeError(`MaxNorm: maxValue must be a positive number, got ${maxValue}`);
+      throw new RangeError(`MaxNorm: maxValue must be a positive number, got ${describe(maxValue)}`);
     }
   }
 
@@ -38,7 +49,10 @@ export class MaxNorm implements Constraint {
 /** UnitNorm({ axis }): w / (1e-7 + norm) over `axis` (default 0). */
 export class UnitNorm implements Constraint {
   readonly className = 'UnitNorm';
-  constructor(readonly options: { axis?: number | number[] } = {}) {}
+  readonly options: NormConstraintArgs;
+  constructor(options: NormConstraintArgs = {}) {
+    this.options = checkOptions('UnitNorm', options, NORM_KEYS);
+  }
 
   get config(): Record<string, unknown> {
     return { axis: this.options.axis ?? 0 };

@@ -8,7 +8,9 @@
  * runs in workers is named by the module that exports it: `{ module: '/abs/path/tasks.js',
  * name: 'circlesMlp' }`. A task given as a plain function runs serially in this thread.
  */
+import { describe } from './tensor';
 import { Worker } from 'worker_threads';
+import { checkOptions, moreOptionKeys, optionKeys } from './options';
 
 /** Parameters of one run, e.g. `{ rate: 0.4, epochs: 4000 }`. */
 export type Params = Record<string, number | string | boolean | null>;
@@ -42,6 +44,9 @@ export interface ExperimentOptions {
   workers?: number;
 }
 
+const EXPERIMENT_KEYS = optionKeys<ExperimentOptions>({ repeats: true, seeds: true, workers: true });
+const GRID_SEARCH_KEYS = moreOptionKeys<ExperimentOptions & { base?: Params }, ExperimentOptions>(EXPERIMENT_KEYS, { base: true });
+
 /** Result of `repeatedEvaluation`. */
 export interface Evaluation {
   params: Params;
@@ -54,6 +59,7 @@ export interface Evaluation {
 
 /** Runs `task(params, seed)` once per seed and summarises each score. */
 export async function repeatedEvaluation(task: TaskFn | TaskRef, params: Params = {}, options: ExperimentOptions = {}): Promise<Evaluation> {
+  checkOptions('repeatedEvaluation', options, EXPERIMENT_KEYS);
   const [row] = await runGrid('repeatedEvaluation', task, [params], options);
   return row;
 }
@@ -68,6 +74,7 @@ export async function gridSearch(
   grid: Record<string, ReadonlyArray<Params[string]>>,
   options: ExperimentOptions & { base?: Params } = {},
 ): Promise<Evaluation[]> {
+  checkOptions('gridSearch', options, GRID_SEARCH_KEYS);
   if (typeof grid !== 'object' || grid === null || Object.keys(grid).length === 0) {
     throw new RangeError('gridSearch: grid must name at least one parameter with a list of values, e.g. { rate: [0, 0.2, 0.4] }');
   }
@@ -95,7 +102,7 @@ export function summarize(values: readonly number[]): Summary {
 async function runGrid(where: string, task: TaskFn | TaskRef, combos: Params[], options: ExperimentOptions): Promise<Evaluation[]> {
   const seeds = resolveSeeds(where, options);
   const workers = options.workers ?? require('os').cpus().length;
-  if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`${where}: workers must be a non-negative integer, got ${workers}`);
+  if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`${where}: workers must be a non-negative integer, got ${describe(workers)}`);
   const jobs = combos.flatMap((params) => seeds.map((seed) => ({ params, seed })));
   const scores =
     typeof task === 'function'
@@ -113,7 +120,7 @@ async function runGrid(where: string, task: TaskFn | TaskRef, combos: Params[], 
 
 function resolveSeeds(where: string, { repeats, seeds }: ExperimentOptions): number[] {
   if (repeats !== undefined && (!Number.isInteger(repeats) || repeats < 1)) {
-    throw new RangeError(`${where}: repeats must be an integer >= 1, got ${repeats}`);
+    throw new RangeError(`${where}: repeats must be an integer >= 1, got ${describe(repeats)}`);
   }
   if (seeds !== undefined) {
     if (!Array.isArray(seeds) || seeds.length === 0 || !seeds.every(Number.isInteger)) {

@@ -7,7 +7,16 @@
  * values alone costs about 1e-4 at h = 1e-3, and a wrong gradient is off by far more.
  */
 import { CallContext, Tape, zeroGrads } from './autodiff';
+import { checkOptions, optionKeys } from './options';
 import { Tensor } from './tensor';
+
+/** Options of `gradCheck`. */
+export interface GradCheckArgs {
+  /** The central-difference step h (default 1e-3). */
+  step?: number;
+  /** Run f's layers in training mode (default false). */
+  training?: boolean;
+}
 
 export interface GradCheckResult {
   /** Gradients from backpropagation, one per input. */
@@ -19,7 +28,8 @@ export interface GradCheckResult {
 }
 
 /** Compares backprop's gradient of the scalar `f(ctx)` with central differences for each input. */
-export function gradCheck(f: (ctx: CallContext) => Tensor, inputs: Tensor[], { step = 1e-3, training = false } = {}): GradCheckResult {
+export function gradCheck(f: (ctx: CallContext) => Tensor, inputs: Tensor[], options: GradCheckArgs = {}): GradCheckResult {
+  const { step = 1e-3, training = false } = checkOptions('gradCheck', options, optionKeys<GradCheckArgs>({ step: true, training: true }));
   const tape = new Tape();
   zeroGrads(inputs);
   const loss = f({ training, tape });

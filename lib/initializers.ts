@@ -4,6 +4,7 @@
  * fanOut = field * out.
  */
 import { lookUpName } from './names';
+import { checkOptions, optionKeys } from './options';
 import { RandomStream } from './random';
 import { Tensor } from './tensor';
 
@@ -35,41 +36,69 @@ export const constant = (value: number): Initializer => make('Constant', (w) => 
 export const zeros = (): Initializer => make('Zeros', (w) => w.data.fill(0));
 export const ones = (): Initializer => make('Ones', (w) => w.data.fill(1));
 
+/** Options of `randomUniform`. */
+export interface RandomUniformArgs {
+  minval?: number;
+  maxval?: number;
+}
+
+/** Options of `randomNormal` and `truncatedNormal`. */
+export interface RandomNormalArgs {
+  mean?: number;
+  stddev?: number;
+}
+
+/** Options of `varianceScaling`. */
+export interface VarianceScalingArgs {
+  scale?: number;
+  mode?: 'fan_in' | 'fan_out' | 'fan_avg';
+  distribution?: 'truncated_normal' | 'uniform' | 'untruncated_normal';
+}
+
+const UNIFORM_KEYS = optionKeys<RandomUniformArgs>({ minval: true, maxval: true });
+const NORMAL_KEYS = optionKeys<RandomNormalArgs>({ mean: true, stddev: true });
+const SCALING_KEYS = optionKeys<VarianceScalingArgs>({ scale: true, mode: true, distribution: true });
+const ORTHOGONAL_KEYS = optionKeys<{ gain?: number }>({ gain: true });
+
 /** Uniform in [minval, maxval) (Keras default ±0.05). */
-export const randomUniform = ({ minval = -0.05, maxval = 0.05 } = {}): Initializer =>
-  make(
+export const randomUniform = (args: RandomUniformArgs = {}): Initializer => {
+  const { minval = -0.05, maxval = 0.05 } = checkOptions('randomUniform', args, UNIFORM_KEYS);
+  return make(
     'RandomUniform',
     (w, r) => {
       for (let i = 0; i < w.size; i++) w.data[i] = r.uniformIn(minval, maxval);
     },
     { minval, maxval, seed: null },
   );
+};
 
 /** Normal with `mean` and `stddev` (Keras default 0, 0.05). */
-export const randomNormal = ({ mean = 0, stddev = 0.05 } = {}): Initializer =>
-  make(
+export const randomNormal = (args: RandomNormalArgs = {}): Initializer => {
+  const { mean = 0, stddev = 0.05 } = checkOptions('randomNormal', args, NORMAL_KEYS);
+  return make(
     'RandomNormal',
     (w, r) => {
       for (let i = 0; i < w.size; i++) w.data[i] = mean + stddev * r.normal();
     },
     { mean, stddev, seed: null },
   );
+};
 
 /** Normal truncated at two standard deviations. */
-export const truncatedNormal = ({ mean = 0, stddev = 0.05 } = {}): Initializer =>
-  make(
+export const truncatedNormal = (args: RandomNormalArgs = {}): Initializer => {
+  const { mean = 0, stddev = 0.05 } = checkOptions('truncatedNormal', args, NORMAL_KEYS);
+  return make(
     'TruncatedNormal',
     (w, r) => {
       for (let i = 0; i < w.size; i++) w.data[i] = mean + stddev * r.truncatedNormal();
     },
     { mean, stddev, seed: null },
   );
+};
 
 /** Keras' VarianceScaling: the family behind glorot, he and lecun. */
-export function varianceScaling(
-  className: string,
-  { scale = 1, mode = 'fan_in', distribution = 'truncated_normal' }: { scale?: number; mode?: 'fan_in' | 'fan_out' | 'fan_avg'; distribution?: 'truncated_normal' | 'uniform' | 'untruncated_normal' },
-): Initializer {
+export function varianceScaling(className: string, args: VarianceScalingArgs): Initializer {
+  const { scale = 1, mode = 'fan_in', distribution = 'truncated_normal' } = checkOptions('varianceScaling', args, SCALING_KEYS);
   const config = className === 'VarianceScaling' ? { scale, mode, distribution, seed: null } : { seed: null };
   return make(className, (w, r) => {
     const [fanIn, fanOut] = fans(w.shape);
@@ -102,8 +131,9 @@ export const lecunUniform = (): Initializer => varianceScaling('LecunUniform', {
  * the signs of R's diagonal folded in (Keras' recurrent kernel default). Shapes of rank > 2 are
  * flattened to [prod(all but last), last].
  */
-export const orthogonal = ({ gain = 1 } = {}): Initializer =>
-  make('Orthogonal', (w, r) => {
+export const orthogonal = (args: { gain?: number } = {}): Initializer => {
+  const { gain = 1 } = checkOptions('orthogonal', args, ORTHOGONAL_KEYS);
+  return make('Orthogonal', (w, r) => {
     const cols = w.shape[w.shape.length - 1];
     const rows = w.size / cols;
     // Orthonormalise the columns of a tall matrix (transposed if the shape is wide).
@@ -129,6 +159,7 @@ export const orthogonal = ({ gain = 1 } = {}): Initializer =>
       for (let j = 0; j < cols; j++) w.data[i * cols + j] = gain * (tall ? q[i * k + j] : q[j * k + i]);
     }
   }, { gain, seed: null });
+};
 
 const KNOWN: Record<string, () => Initializer> = {
   zeros: zeros,

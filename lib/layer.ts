@@ -6,6 +6,7 @@
 import { CallContext, Workspace } from './autodiff';
 import { Constraint, resolveConstraint } from './constraints';
 import { Initializer } from './initializers';
+import { checkOptionKeys, moreOptionKeys, optionKeys } from './options';
 import { RandomStream } from './random';
 import { describe, Tensor, shapeToString, sizeOf } from './tensor';
 
@@ -42,6 +43,19 @@ export interface KernelBiasArgs extends LayerArgs {
   kernelConstraint?: Constraint | string;
   biasConstraint?: Constraint | string;
 }
+
+/** The keys of `LayerArgs`, which every layer accepts. */
+export const LAYER_KEYS = optionKeys<LayerArgs>({ name: true, inputShape: true, inputDim: true, trainable: true });
+
+/** The keys of `KernelBiasArgs`. */
+export const KERNEL_BIAS_KEYS = moreOptionKeys<KernelBiasArgs, LayerArgs>(LAYER_KEYS, {
+  activation: true,
+  useBias: true,
+  kernelInitializer: true,
+  biasInitializer: true,
+  kernelConstraint: true,
+  biasConstraint: true,
+});
 
 /** Seeded streams a layer draws from when it is built. */
 export interface BuildRandom {
@@ -88,6 +102,11 @@ function uniqueName(base: string): string {
  * and a `call` that runs the layer's ops on a batch (recording their backward on the tape).
  */
 export abstract class Layer {
+  /**
+   * The option keys this class accepts (its `...Args` interface), checked by the constructor: an
+   * unknown key is an Error suggesting the closest one. Each subclass with more options lists them.
+   */
+  static readonly optionKeys: readonly string[] = LAYER_KEYS;
   readonly name: string;
   /** Per-sample input shape given by the user (first layer only), or null. */
   readonly declaredInputShape: number[] | null;
@@ -108,6 +127,8 @@ export abstract class Layer {
     if (typeof args !== 'object' || args === null || Array.isArray(args)) {
       throw new TypeError(`${this.className}: the options must be an object such as { name, inputShape }, got ${describe(args)}`);
     }
+    const where = typeof args.name === 'string' ? `${this.className} '${args.name}'` : this.className;
+    checkOptionKeys(where, args, (new.target as unknown as typeof Layer).optionKeys);
     this.name = args.name ?? uniqueName(toSnake(this.className));
     if (args.inputShape !== undefined && args.inputDim !== undefined) {
       throw new Error(`${this.className} '${this.name}': give inputShape or inputDim, not both`);

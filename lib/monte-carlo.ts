@@ -3,8 +3,9 @@
  * predict the same inputs `samples` times, and read the spread of the predictions as the model's
  * uncertainty.
  */
+import { checkOptions, optionKeys } from './options';
 import { Sequential } from './sequential';
-import { Tensor, TensorLike } from './tensor';
+import { describe, Tensor, TensorLike } from './tensor';
 
 /** Options of `predictMC`. */
 export interface PredictMCArgs {
@@ -27,9 +28,10 @@ export interface MCPrediction {
  * and returns the mean and standard deviation of each output. Throws if the model has no layer
  * that draws random numbers (every pass would be the same).
  */
-export function predictMC(model: Sequential, x: TensorLike, { samples = 50, batchSize = 32 }: PredictMCArgs = {}): MCPrediction {
+export function predictMC(model: Sequential, x: TensorLike, args: PredictMCArgs = {}): MCPrediction {
+  const { samples = 50, batchSize = 32 } = checkOptions('predictMC', args, optionKeys<PredictMCArgs>({ samples: true, batchSize: true }));
   if (!Number.isInteger(samples) || samples < 2) {
-    throw new RangeError(`predictMC: samples must be an integer >= 2 (a spread needs two predictions), got ${samples}`);
+    throw new RangeError(`predictMC: samples must be an integer >= 2 (a spread needs two predictions), got ${describe(samples)}`);
   }
   if (!model.layers.some((l) => l.stochastic)) {
     throw new Error(

@@ -18,6 +18,14 @@ export function optionKeys<T>(keys: { [K in keyof Required<T>]: true }): readonl
   return Object.freeze(Object.keys(keys));
 }
 
+/**
+ * The keys of an interface `T` that extends `B`: the base's list plus the keys `T` adds, which
+ * `keys` must name exactly (checked by the compiler, as for `optionKeys`).
+ */
+export function moreOptionKeys<T extends B, B>(base: readonly string[], keys: { [K in Exclude<keyof Required<T>, keyof B>]: true }): readonly string[] {
+  return Object.freeze([...base, ...Object.keys(keys)]);
+}
+
 /** `batch_size` -> `batchSize`. */
 function snakeToCamel(key: string): string {
   return key.replace(/[_-]+([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase());

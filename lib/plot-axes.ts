@@ -9,7 +9,8 @@
  * (1, 2 or 5 times a power of ten). Data get an equal 16-pixel pad inside the frame on every side
  * not fixed by the caller.
  */
-import { Tensor, shapeToString } from './tensor';
+import { optionKeys } from './options';
+import { Tensor, shapeToString, describe } from './tensor';
 
 /** matplotlib's default colour cycle ("tab10"); series and classes take colours from it in order. */
 export const TAB10: readonly string[] = [
@@ -30,6 +31,9 @@ export interface PlotOptions {
   /** Height of the document, default 420, at least 150. */
   height?: number;
 }
+
+/** The keys of `PlotOptions`, which every plot accepts. */
+export const PLOT_KEYS = optionKeys<PlotOptions>({ title: true, xLabel: true, yLabel: true, width: true, height: true });
 
 export const FONT = 'DejaVu Sans, Arial, Helvetica, sans-serif';
 export const PAD_PX = 16; // space between the data and the frame, on every side
@@ -108,7 +112,7 @@ export type NamedArrays = Record<string, ArrayLike<number>> | Array<{ name: stri
  */
 export function namedList(fn: string, arg: string, noun: string, input: NamedArrays): Array<{ name: string; values: ArrayLike<number> }> {
   if (input === null || typeof input !== 'object') {
-    throw new TypeError(`${fn}: ${arg} must be an object of named arrays or a list of { name, values }, got ${input}`);
+    throw new TypeError(`${fn}: ${arg} must be an object of named arrays or a list of { name, values }, got ${describe(input)}`);
   }
   const list = Array.isArray(input) ? input : Object.entries(input).map(([name, values]) => ({ name, values }));
   if (list.length === 0) throw new RangeError(`${fn}: ${arg} is empty; give at least one named ${noun}`);
@@ -116,7 +120,7 @@ export function namedList(fn: string, arg: string, noun: string, input: NamedArr
   for (const entry of list) {
     const { name, values } = entry ?? {};
     if (values === null || typeof values !== 'object' || typeof values.length !== 'number') {
-      throw new TypeError(`${fn}: ${noun} "${name}" must be an array of numbers, got ${values}`);
+      throw new TypeError(`${fn}: ${noun} "${name}" must be an array of numbers, got ${describe(values)}`);
     }
     if (values.length === 0) throw new RangeError(`${fn}: ${noun} "${name}" is empty`);
   }
@@ -144,7 +148,7 @@ export function checkLimits<K extends string>(fn: string, options: Partial<Recor
   const hi = options[highKey];
   // Each fixed end must be a finite number.
   for (const [key, v] of [[lowKey, lo], [highKey, hi]] as const) {
-    if (v !== undefined && !Number.isFinite(v)) throw new RangeError(`${fn}: options.${key} must be finite, got ${v}`);
+    if (v !== undefined && !Number.isFinite(v)) throw new RangeError(`${fn}: options.${key} must be finite, got ${describe(v)}`);
   }
   if (lo !== undefined && hi !== undefined && !(lo < hi)) {
     throw new RangeError(`${fn}: options.${lowKey} (${lo}) must be below options.${highKey} (${hi})`);
@@ -156,7 +160,7 @@ export function checkLimits<K extends string>(fn: string, options: Partial<Recor
 function size(fn: string, key: 'width' | 'height', value: number | undefined, fallback: number, min: number): number {
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value < min) {
-    throw new RangeError(`${fn}: options.${key} must be a number of pixels >= ${min}, got ${value}`);
+    throw new RangeError(`${fn}: options.${key} must be a number of pixels >= ${min}, got ${describe(value)}`);
   }
   return value;
 }
@@ -385,7 +389,7 @@ export function pointData(fn: string, X: Tensor | ArrayLike<ArrayLike<number>>, 
     ys = Float64Array.from({ length: X.shape[0] }, (_, i) => X.data[2 * i + 1]);
   } else {
     if (X === null || typeof X !== 'object' || typeof X.length !== 'number') {
-      throw new TypeError(`${fn}: ${arg}X must be a Tensor or an array of [x, y] rows, got ${X}`);
+      throw new TypeError(`${fn}: ${arg}X must be a Tensor or an array of [x, y] rows, got ${describe(X)}`);
     }
     xs = new Float64Array(X.length);
     ys = new Float64Array(X.length);

@@ -2,7 +2,9 @@
  * Box plots of repeated evaluations: the tutorial's `pyplot.boxplot(scores, showmeans=True)`, one
  * box per group (per configuration), with matplotlib's default statistics (`quartiles`).
  */
-import { NamedArrays, PlotOptions, checkLimits, fmt, layout, namedList, plotClip, svgDocument, xPixel, yPixel } from './plot-axes';
+import { describe } from './tensor';
+import { checkOptions, moreOptionKeys } from './options';
+import { NamedArrays, PlotOptions, PLOT_KEYS, checkLimits, fmt, layout, namedList, plotClip, svgDocument, xPixel, yPixel } from './plot-axes';
 
 /** The numbers a box shows (matplotlib's `cbook.boxplot_stats` with `whis=1.5`). */
 export interface BoxStats {
@@ -55,6 +57,7 @@ export function quartiles(values: ArrayLike<number>): BoxStats {
  * @example boxPlot({ '0.0': scores0, '0.2': scores2, '0.4': scores4 }, { xLabel: 'dropout rate', yLabel: 'test accuracy' })
  */
 export function boxPlot(groups: BoxGroups, options: BoxPlotOptions = {}): string {
+  checkOptions('boxPlot', options, moreOptionKeys<BoxPlotOptions, PlotOptions>(PLOT_KEYS, { yMin: true, yMax: true }));
   const list = namedList('boxPlot', 'groups', 'group', groups);
   const stats = list.map(({ name, values }) => boxStats('boxPlot', `group "${name}"`, values));
   const [yMin, yMax] = checkLimits('boxPlot', options, 'yMin', 'yMax');
@@ -100,7 +103,7 @@ export function boxPlot(groups: BoxGroups, options: BoxPlotOptions = {}): string
 /** The box statistics of `values`, checked; errors start with `fn:` and call the input `what`. */
 function boxStats(fn: string, what: string, values: ArrayLike<number>): BoxStats {
   if (values === null || typeof values !== 'object' || typeof values.length !== 'number') {
-    throw new TypeError(`${fn}: ${what} must be an array of numbers, got ${values}`);
+    throw new TypeError(`${fn}: ${what} must be an array of numbers, got ${describe(values)}`);
   }
   const n = values.length;
   if (n === 0) throw new RangeError(`${fn}: ${what} is empty`);

@@ -2,7 +2,9 @@
  * Error-bar plots: a mean and its spread against a swept value, such as test accuracy against the
  * dropout rate of a grid search (mean +- standard deviation over repeats), one line per series.
  */
-import { PlotOptions, TAB10, checkLimits, extent, fmt, layout, legend, plotClip, svgDocument, xPixel, yPixel } from './plot-axes';
+import { describe } from './tensor';
+import { checkOptions, moreOptionKeys } from './options';
+import { PlotOptions, PLOT_KEYS, TAB10, checkLimits, extent, fmt, layout, legend, plotClip, svgDocument, xPixel, yPixel } from './plot-axes';
 
 /** One series of `errorBarPlot`: at each x a `mean` and a non-negative half-length `error`. */
 export interface ErrorBarSeries {
@@ -28,6 +30,7 @@ const CAP_PX = 4; // half-width of an error-bar cap
  * @example errorBarPlot(rates, [{ name: 'test', mean: means, error: stds }], { xLabel: 'dropout rate', yLabel: 'accuracy' })
  */
 export function errorBarPlot(x: ArrayLike<number>, series: ErrorBarSeries[], options: ErrorBarOptions = {}): string {
+  checkOptions('errorBarPlot', options, moreOptionKeys<ErrorBarOptions, PlotOptions>(PLOT_KEYS, { yMin: true, yMax: true }));
   const n = checkX(x);
   if (!Array.isArray(series) || series.length === 0) {
     throw new RangeError(`errorBarPlot: series must be a non-empty list of { name, mean, error }, got ${Array.isArray(series) ? 'an empty list' : series}`);
@@ -86,7 +89,7 @@ export function errorBarPlot(x: ArrayLike<number>, series: ErrorBarSeries[], opt
 /** The number of x values, checked: at least one, all finite. */
 function checkX(x: ArrayLike<number>): number {
   if (x === null || typeof x !== 'object' || typeof x.length !== 'number') {
-    throw new TypeError(`errorBarPlot: x must be an array of numbers, got ${x}`);
+    throw new TypeError(`errorBarPlot: x must be an array of numbers, got ${describe(x)}`);
   }
   if (x.length === 0) throw new RangeError('errorBarPlot: x is empty');
   // Every x finite.

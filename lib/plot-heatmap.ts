@@ -3,8 +3,9 @@
  * Monte Carlo dropout on a grid around the circles data (matplotlib's `contourf` with
  * `origin='lower'` and a colorbar), with the data points drawn on top.
  */
-import { PlotOptions, TAB10, TICK_PX, checkLimits, fmt, layout, legend, makeAxis, openRange, plotClip, pointData, svgDocument, textWidth, xPixel, yPixel, escapeXml, type Frame } from './plot-axes';
-import { Tensor } from './tensor';
+import { checkOptions, moreOptionKeys, optionKeys } from './options';
+import { PlotOptions, PLOT_KEYS, TAB10, TICK_PX, checkLimits, fmt, layout, legend, makeAxis, openRange, plotClip, pointData, svgDocument, textWidth, xPixel, yPixel, escapeXml, type Frame } from './plot-axes';
+import { Tensor, describe } from './tensor';
 
 /** matplotlib's viridis colormap sampled at 16 evenly spaced stops (entries 0, 17, ..., 255 of its 256). */
 export const VIRIDIS: readonly string[] = [
@@ -21,6 +22,8 @@ export interface HeatMapGrid {
   yMin: number;
   yMax: number;
 }
+
+const GRID_KEYS = optionKeys<HeatMapGrid>({ rows: true, cols: true, xMin: true, xMax: true, yMin: true, yMax: true });
 
 /** Options of `heatMap`. */
 export interface HeatMapOptions extends PlotOptions {
@@ -63,10 +66,12 @@ export function viridis(t: number): string {
  * @example heatMap(std, { rows: 100, cols: 100, xMin: -1.5, xMax: 1.5, yMin: -1.5, yMax: 1.5 }, { points: { X, labels: y }, colorbarLabel: 'predictive std' })
  */
 export function heatMap(values: Tensor | ArrayLike<number>, grid: HeatMapGrid, options: HeatMapOptions = {}): string {
+  checkOptions('heatMap', options, moreOptionKeys<HeatMapOptions, PlotOptions>(PLOT_KEYS, { points: true, colorbarLabel: true, vMin: true, vMax: true }));
+  if (typeof grid === 'object' && grid !== null) checkOptions('heatMap: grid', grid, GRID_KEYS);
   const { rows, cols, xMin, xMax, yMin, yMax } = checkGrid(grid);
   const data = values instanceof Tensor ? values.data : values;
   if (data === null || typeof data !== 'object' || typeof data.length !== 'number') {
-    throw new TypeError(`heatMap: values must be an array of numbers or a Tensor, got ${values}`);
+    throw new TypeError(`heatMap: values must be an array of numbers or a Tensor, got ${describe(values)}`);
   }
   if (data.length !== rows * cols) {
     throw new RangeError(`heatMap: values has ${data.length} values but grid is ${rows} x ${cols} (${rows * cols} cells)`);
@@ -139,7 +144,7 @@ export function heatMap(values: Tensor | ArrayLike<number>, grid: HeatMapGrid, o
 
 /** The grid, checked: whole positive `rows` and `cols`, finite bounds with min below max. */
 function checkGrid(grid: HeatMapGrid): HeatMapGrid {
-  if (grid === null || typeof grid !== 'object') throw new TypeError(`heatMap: grid must be { rows, cols, xMin, xMax, yMin, yMax }, got ${grid}`);
+  if (grid === null || typeof grid !== 'object') throw new TypeError(`heatMap: grid must be { rows, cols, xMin, xMax, yMin, yMax }, got ${describe(grid)}`);
   // Sizes are whole and positive.
   for (const key of ['rows', 'cols'] as const) {
     if (!Number.isInteger(grid[key]) || grid[key] < 1) throw new RangeError(`heatMap: grid.${key} must be a positive integer, got ${grid[key]}`);

@@ -8,8 +8,9 @@
  * complete standalone SVG document that a browser opens as it is; `saveSvg` writes one atomically.
  * Axes, ticks, legend and escaping are shared (`plot-axes.ts`).
  */
+import { checkOptions, moreOptionKeys } from './options';
 import { writeFileAtomic } from './atomic-write';
-import { NamedArrays, PlotOptions, TAB10, checkLimits, extent, fmt, layout, legend, namedList, plotClip, pointData, svgDocument, xPixel, yPixel, type Frame } from './plot-axes';
+import { NamedArrays, PlotOptions, PLOT_KEYS, TAB10, checkLimits, extent, fmt, layout, legend, namedList, plotClip, pointData, svgDocument, xPixel, yPixel, type Frame } from './plot-axes';
 import { Tensor } from './tensor';
 
 export { TAB10, escapeXml } from './plot-axes';
@@ -29,6 +30,9 @@ export interface ScatterPlotOptions extends PlotOptions {
   classNames?: string[];
 }
 
+const LINE_KEYS = moreOptionKeys<LinePlotOptions, PlotOptions>(PLOT_KEYS, { yMin: true, yMax: true });
+const SCATTER_KEYS = moreOptionKeys<ScatterPlotOptions, PlotOptions>(PLOT_KEYS, { classNames: true });
+
 /** Named series for `linePlot`: `{ train: [...], test: [...] }` or `[{ name, values }, ...]`. */
 export type LineSeries = NamedArrays;
 
@@ -43,6 +47,7 @@ export type LineSeries = NamedArrays;
  * @example linePlot({ train: history.history.accuracy, test: history.history.val_accuracy })
  */
 export function linePlot(series: LineSeries, options: LinePlotOptions = {}): string {
+  checkOptions('linePlot', options, LINE_KEYS);
   const list = namedList('linePlot', 'series', 'series', series);
   let lo = Infinity;
   let hi = -Infinity;
@@ -84,6 +89,7 @@ export function scatterPlot(
   labels: Tensor | ArrayLike<number>,
   options: ScatterPlotOptions = {},
 ): string {
+  checkOptions('scatterPlot', options, SCATTER_KEYS);
   const { xs, ys, classes } = pointData('scatterPlot', X, labels);
   const frame = layout('scatterPlot', options, { x: extent(xs), y: extent(ys) });
   const present = [...new Set(classes)].sort((a, b) => a - b);

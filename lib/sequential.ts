@@ -16,6 +16,7 @@ import { Optimizer, resolveOptimizer } from './optimizers';
 import { EpochProgress } from './progress';
 import { summaryText } from './summary';
 import { modelToArtifacts, saveArtifacts, TrainingJson } from './serialization';
+import { checkOptions, optionKeys } from './options';
 import { freshSeed, RandomStream, Seed } from './random';
 import { checkFinite, describe, shapeToString, Tensor, TensorLike } from './tensor';
 
@@ -47,10 +48,16 @@ export interface FitArgs {
   batchSize?: number;
   /** `[x, y]` evaluated at the end of each epoch, reported as `val_loss`, `val_<metric>`. */
   validationData?: [TensorLike, TensorLike];
+  /**
+   * Fraction of the samples, in [0, 1), held out for validation (Keras' validation_split): the
+   * last rows of x and y, taken before any shuffling, evaluated like `validationData` at the end
+   * of each epoch. Ignored when `validationData` is given. Default 0.
+   */
+  validationSplit?: number;
   /** Shuffle the training samples before each epoch (default true). */
   shuffle?: boolean;
-  /** 0 silent, 1 or 2 a line per epoch (default 1). */
-  verbose?: 0 | 1 | 2;
+  /** 0 silent, 1 a progress bar per epoch, 2 one line per epoch; 'auto' is 1 (default 1). */
+  verbose?: 0 | 1 | 2 | 'auto';
   /** Hooks called during training (see `Callback`). */
   callbacks?: Callback[];
 }
@@ -62,6 +69,11 @@ export interface PredictArgs {
   /** Run the layers in training mode (dropout on): Monte Carlo dropout. Default false. */
   training?: boolean;
 }
+
+const SEQUENTIAL_KEYS = optionKeys<SequentialArgs>({ seed: true, name: true, layers: true });
+const COMPILE_KEYS = optionKeys<CompileArgs>({ loss: true, optimizer: true, metrics: true });
+const FIT_KEYS = optionKeys<FitArgs>({ epochs: true, batchSize: true, validationData: true, validationSplit: true, shuffle: true, verbose: true, callbacks: true });
+const PREDICT_KEYS = optionKeys<PredictArgs>({ batchSize: true, training: true });
 
 interface Compiled {
   loss: LossName;
@@ -97,8 +109,11 @@ export class Sequential {
   private readonly shuffleRandom: RandomStream;
   private readonly tape = new Tape();
   private readonly ws = new Workspace();
+  /** True while a `fit` runs: a second one on the same weights is refused. */
+  private fitting = false;
 
-  constructor(args: SequentialArgs = {}) {
+  constructor(options: SequentialArgs = {}) {
+    const args = checkOptions('Sequential', options, SEQUENTIAL_KEYS);
     this.name = args.name ?? 'sequential';
     const seed = args.seed ?? freshSeed();
     if (typeof seed !== 'number' && typeof seed !== 'string') {
@@ -147,7 +162,8 @@ export class Sequential {
 
   /** Chooses the loss, the optimizer and the metrics. */
   compile(args: CompileArgs): void {
-    if (typeof args !== 'object' || args === null) throw new TypeError(`Sequential.compile: expected { loss, optimizer, metrics }, got ${describe(args)}`);
+    if (args === undefined) throw new TypeError('Sequential.compile: expected { loss, optimizer, metrics }, got undefined');
+    checkOptions('Sequential.compile', args, COMPILE_KEYS);
     this.requireLayers('compile');
     const loss = resolveLoss(args.loss);
     const optimizer = resolveOptimizer(args.optimizer ?? 'rmsprop');
@@ -169,15 +185,33 @@ export class Sequential {
    * (default 32), shuffling before each epoch; returns the per-epoch History.
    */
   async fit(x: TensorLike, y: TensorLike, args: FitArgs = {}): Promise<History> {
+    if (this.fitting) {
+      throw new Error(`Sequential.fit: model '${this.name}' is already being fitted; wait for that fit to finish (two fits at once would interleave their steps on the same weights)`);
+    }
+    this.fitting = true;
+    try {
+      return await this.fitChecked(x, y, args);
+    } finally {
+      this.fitting = false;
+    }
+  }
+
+  private async fitChecked(x: TensorLike, y: TensorLike, args: FitArgs): Promise<History> {
     const { loss, optimizer, metrics } = this.requireCompiled('fit');
-    const { epochs = 1, batchSize = 32, shuffle = true, verbose = 1, callbacks = [] } = checkOptions('Sequential.fit', args);
+    const { epochs = 1, batchSize = 32, shuffle = true, verbose: verboseArg = 1, callbacks = [], validationSplit = 0 } = checkOptions('Sequential.fit', args, FIT_KEYS);
     if (!Array.isArray(callbacks) || !callbacks.every((cb) => typeof cb === 'object' && cb !== null)) {
       throw new TypeError(`Sequential.fit: callbacks must be an array of callback objects, got ${describe(callbacks)}`);
     }
     checkPositiveInteger('Sequential.fit', 'epochs', epochs, true);
     checkPositiveInteger('Sequential.fit', 'batchSize', batchSize);
-    const [X, Y] = this.checkData('Sequential.fit', x, y);
-    const validation = args.validationData ? this.checkValidation(args.validationData) : null;
+    if (typeof shuffle !== 'boolean') throw new TypeError(`Sequential.fit: shuffle must be true or false, got ${describe(shuffle)}`);
+    const verbose = checkVerbose('Sequential.fit', verboseArg);
+    if (typeof validationSplit !== 'number' || !(validationSplit >= 0 && validationSplit < 1)) {
+      throw new RangeError(`Sequential.fit: validationSplit must be a number in [0, 1) (the fraction of samples held out), got ${describe(validationSplit)}`);
+    }
+    let [X, Y] = this.checkData('Sequential.fit', x, y);
+    let validation = args.validationData ? this.checkValidation(args.validationData) : null;
+    if (validation === null && validationSplit > 0) [X, Y, validation] = holdOut(X, Y, validationSplit);
 
     const n = X.shape[0];
     const order = new Int32Array(n).map((_, i) => i);
@@ -270,7 +304,7 @@ export class Sequential {
    */
   evaluate(x: TensorLike, y: TensorLike, args: PredictArgs = {}): number[] {
     this.requireCompiled('evaluate');
-    const { batchSize = 32, training = false } = checkOptions('Sequential.evaluate', args);
+    const { batchSize = 32, training = false } = checkOptions('Sequential.evaluate', args, PREDICT_KEYS);
     checkPositiveInteger('Sequential.evaluate', 'batchSize', batchSize);
     const [X, Y] = this.checkData('Sequential.evaluate', x, y);
     return this.evaluateChecked(X, Y, batchSize, training);
@@ -297,7 +331,7 @@ export class Sequential {
    */
   predict(x: TensorLike, args: PredictArgs = {}): Tensor {
     this.requireLayers('predict');
-    const { batchSize = 32, training = false } = checkOptions('Sequential.predict', args);
+    const { batchSize = 32, training = false } = checkOptions('Sequential.predict', args, PREDICT_KEYS);
     checkPositiveInteger('Sequential.predict', 'batchSize', batchSize);
     const X = this.checkInput('Sequential.predict', x);
     const n = X.shape[0];
@@ -436,13 +470,24 @@ export class Sequential {
   }
 }
 
-/** The options argument of fit, evaluate and predict: an object (undefined means the defaults). */
-function checkOptions<T extends object>(where: string, args: T | undefined): T {
-  if (args === undefined) return {} as T;
-  if (typeof args !== 'object' || args === null || Array.isArray(args)) {
-    throw new TypeError(`${where}: the options must be an object such as { batchSize: 32 }, got ${describe(args)}`);
+/** `verbose` as Keras takes it: 0, 1, 2 or 'auto' (which is 1). */
+function checkVerbose(where: string, verbose: unknown): 0 | 1 | 2 {
+  if (verbose === 'auto') return 1;
+  if (verbose === 0 || verbose === 1 || verbose === 2) return verbose;
+  throw new RangeError(`${where}: verbose must be 0 (silent), 1 (progress bar), 2 (one line per epoch) or 'auto', got ${describe(verbose)}`);
+}
+
+/**
+ * Keras' validation_split: the last `fraction` of the rows (from floor(n * (1 - fraction)) on),
+ * taken before any shuffling, as views of x and y. Returns [trainX, trainY, [valX, valY]].
+ */
+function holdOut(X: Tensor, Y: Tensor, fraction: number): [Tensor, Tensor, [Tensor, Tensor]] {
+  const n = X.shape[0];
+  const splitAt = Math.floor(n * (1 - fraction));
+  if (splitAt === 0 || splitAt === n) {
+    throw new RangeError(`Sequential.fit: validationSplit ${fraction} of ${n} samples leaves ${splitAt === 0 ? 'no sample to train on' : 'no sample to validate on'}; use a fraction that splits them`);
   }
-  return args;
+  return [X.rows(0, splitAt), Y.rows(0, splitAt), [X.rows(splitAt, n), Y.rows(splitAt, n)]];
 }
 
 function checkPositiveInteger(where: string, name: string, value: unknown, allowZero = false): void {

@@ -221,5 +221,7 @@ export function describe(value: unknown): string {
   if (value instanceof Tensor) return `a Tensor of shape ${shapeToString(value.shape)}`;
   if (typeof value === 'string') return `the string '${value}'`;
   if (typeof value === 'object') return `an object (${value.constructor?.name ?? 'Object'})`;
+  // Numbers and booleans read as themselves (`got 0`, `got true`); a string is marked as one above.
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return `${typeof value} ${String(value)}`;
 }

@@ -260,7 +260,7 @@ describe('splitRows (the tutorial X[:n_train], X[n_train:])', () => {
 
   it('rejects bad arguments with messages naming them', () => {
     const X = Tensor.zeros([4, 3]);
-    expect(() => splitRows(X, Tensor.zeros([4]), 5)).toThrow('splitRows: nTrain must be an integer in [0, 4] (the rows of X), got number 5');
+    expect(() => splitRows(X, Tensor.zeros([4]), 5)).toThrow('splitRows: nTrain must be an integer in [0, 4] (the rows of X), got 5');
     expect(() => splitRows(X, Tensor.zeros([3]), 2)).toThrow(/splitRows: X and y must have the same number of rows/);
   });
 });

@@ -185,7 +185,7 @@ describe('Sequential rejects bad input with clear errors', () => {
   });
   it('labels outside {0, 1} for binary cross-entropy, bad epochs and batch sizes', async () => {
     await expect(compiled().fit([[0, 1]], [2], { verbose: 0 })).rejects.toThrow('binary_crossentropy expects labels in {0, 1}');
-    await expect(compiled().fit([[0, 1]], [1], { epochs: 1.5, verbose: 0 })).rejects.toThrow('epochs must be a non-negative integer, got number 1.5');
+    await expect(compiled().fit([[0, 1]], [1], { epochs: 1.5, verbose: 0 })).rejects.toThrow('epochs must be a non-negative integer, got 1.5');
     await expect(compiled().fit([[0, 1]], [1], { batchSize: 0, verbose: 0 })).rejects.toThrow('batchSize must be a positive integer');
   });
   it('a first layer without an input shape', () => {
