@@ -23,7 +23,7 @@ export function activationForward(act: ActivationName, x: Float32Array, y: Float
       return;
     case 'relu':
       // y_i = max(0, x_i)
-      for (let i = 0; i < size; i++) y[i] = x[i] > 0 ? x[i] : 0;
+      for (let i = 0; i < size; i++) y[i] = x[i] < 0 ? 0 : x[i];
       return;
     case 'sigmoid':
       // y_i = 1 / (1 + e^-x_i), written to stay finite for large |x_i|
@@ -73,7 +73,7 @@ export function biasActivationForward(act: ActivationName, y: Float32Array, bias
       const o = r * cols;
       for (let j = 0; j < cols; j++) {
         const v = y[o + j] + bias[j];
-        y[o + j] = v > 0 ? v : 0;
+        y[o + j] = v < 0 ? 0 : v;
       }
     }
     return;

@@ -61,7 +61,7 @@ export function activate(code: number, v: number): number {
     case ACT_SIGMOID:
       return 1 / (1 + exp(-v));
     case ACT_RELU:
-      return v > 0 ? v : 0;
+      return v < 0 ? 0 : v;
     case ACT_ELU:
       return v > 0 ? v : expm1(v);
     case ACT_SELU:
