@@ -13,7 +13,7 @@
  */
 import { broadcastMultiply, drawDropoutMask } from '../kernels/dropout';
 import { SELU_ALPHA, SELU_SCALE } from '../kernels/activations';
-import { CallContext } from '../lib/autodiff';
+import { CallContext, gradOf } from '../lib/autodiff';
 import { BuildRandom, Layer, LAYER_KEYS, LayerArgs } from '../lib/layer';
 import { moreOptionKeys } from '../lib/options';
 import { scaleShift } from '../lib/ops';
@@ -186,7 +186,8 @@ export class Dropout extends NoiseLayer {
 
     // 4. On the way back, the same mask: dx += dy * mask (dropped units get no gradient).
     ctx.tape?.record(y, () => {
-      if (x.grad !== null) broadcastMultiply(y.grad as Float32Array, mask.data, x.grad, x.shape, maskShape, true);
+      const dx = gradOf(x);
+      if (dx !== null) broadcastMultiply(y.grad as Float32Array, mask.data, dx, x.shape, maskShape, true);
     });
     return y;
   }

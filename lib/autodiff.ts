@@ -7,8 +7,11 @@
  * runs the closures in reverse order. That is all of autodiff.
  *
  * Gradients are accumulated (`+=`) so a tensor used twice gets both contributions; the tape
- * zeroes every recorded output's gradient before the walk. Leaf tensors (weights, inputs) carry
- * a `grad` buffer when they want one; their owner zeroes it (see `zeroGrads`).
+ * zeroes every recorded output's gradient before the walk. Whether a gradient is wanted is the
+ * tensor's explicit `requiresGrad` flag: recorded outputs get it from the tape, weights from their
+ * layer's `trainable`; a backward closure asks `gradOf(t)`, which is null for a tensor that does
+ * not require a gradient, so no work is spent on it. Leaf gradients are zeroed by their owner
+ * (see `zeroGrads`).
  */
 import { Tensor } from './tensor';
 
@@ -34,6 +37,7 @@ export class Tape {
 
   /** Records that `output` was computed by an op whose gradient step is `backward`. */
   record(output: Tensor, backward: () => void): void {
+    output.requiresGrad = true;
     this.outputs[this.count] = output;
     this.backwards[this.count] = backward;
     this.count++;
@@ -60,6 +64,28 @@ export class Tape {
     // Walk the ops from last to first.
     for (let i = this.count - 1; i >= 0; i--) this.backwards[i]();
   }
+}
+
+/**
+ * The gradient buffer an op's backward adds into for `t`, or null when `t` is null or does not
+ * require a gradient (a frozen weight, the model's input). Allocated on first use.
+ */
+export function gradOf(t: Tensor | null): Float32Array | null {
+  if (t === null || !t.requiresGrad) return null;
+  if (t.grad === null) {
+    t.grad = new Float32Array(t.size);
+    Workspace.allocations++;
+  }
+  return t.grad;
+}
+
+/**
+ * Marks `tensors` as requiring gradients (the explicit flag every op reads) and sets their
+ * gradient buffers to zero: what a caller does before a taped pass whose gradients it wants.
+ */
+export function requireGrads(tensors: readonly Tensor[]): void {
+  for (const t of tensors) t.requiresGrad = true;
+  zeroGrads(tensors);
 }
 
 /** Sets the gradient buffers of `tensors` to zero, allocating those that have none. */

@@ -7,7 +7,7 @@ import { ActivationName } from '../kernels/activations';
 import { colsCols, colsRows, conv2dBackwardData, conv2dBackwardFilter, conv2dForward, isPointwise } from '../kernels/conv';
 import { Padding, WindowGeometry, windowGeometry } from '../kernels/im2col';
 import { avgPoolBackward, avgPoolForward, globalAvgPoolBackward, globalPoolForward, maxPoolBackward, maxPoolForward } from '../kernels/pooling';
-import { CallContext, Workspace } from './autodiff';
+import { CallContext, gradOf, Workspace } from './autodiff';
 import { biasActivation, biasActivationBackward } from './ops';
 import { shapeToString, sizeOf, Tensor } from './tensor';
 
@@ -57,10 +57,12 @@ function convolve(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Tensor, bi
   ctx.tape?.record(y, () => {
     // dz = dy * act'(z), d bias += column sums of dz ;  d kernel += cols^T · dz ;  dx += col2im(dz · kernel^T)
     const dz = biasActivationBackward(ws, 'conv.dz', y, bias, activation, filters);
-    if (kernel.grad !== null) conv2dBackwardFilter(cols.data, dz, kernel.grad, g, filters);
-    if (x.grad !== null) {
-      const dcols = pointwise ? x.grad : ws.get('conv.dcols', cols.shape).data;
-      conv2dBackwardData(dz, kernel.data, dcols, x.grad, g, filters);
+    const dKernel = gradOf(kernel);
+    const dx = gradOf(x);
+    if (dKernel !== null) conv2dBackwardFilter(cols.data, dz, dKernel, g, filters);
+    if (dx !== null) {
+      const dcols = pointwise ? dx : ws.get('conv.dcols', cols.shape).data;
+      conv2dBackwardData(dz, kernel.data, dcols, dx, g, filters);
     }
   });
   return y;
@@ -115,10 +117,11 @@ function poolWindows(ctx: CallContext, ws: Workspace, kind: 'max' | 'avg', x: Te
   else avgPoolForward(x.data, y.data, g);
 
   ctx.tape?.record(y, () => {
-    if (x.grad === null) return;
+    const dx = gradOf(x);
+    if (dx === null) return;
     // max: the gradient goes to each window's maximum; avg: spread evenly over the window.
-    if (argmax !== null) maxPoolBackward(y.grad as Float32Array, argmax, x.grad, y.size);
-    else avgPoolBackward(y.grad as Float32Array, x.grad, g);
+    if (argmax !== null) maxPoolBackward(y.grad as Float32Array, argmax, dx, y.size);
+    else avgPoolBackward(y.grad as Float32Array, dx, g);
   });
   return y;
 }
@@ -156,9 +159,10 @@ export function globalPool(ctx: CallContext, ws: Workspace, kind: 'max' | 'avg',
   globalPoolForward(kind, x.data, y.data, argmax, batch, positions, C);
 
   ctx.tape?.record(y, () => {
-    if (x.grad === null) return;
-    if (argmax !== null) maxPoolBackward(y.grad as Float32Array, argmax, x.grad, y.size);
-    else globalAvgPoolBackward(y.grad as Float32Array, x.grad, batch, positions, C);
+    const dx = gradOf(x);
+    if (dx === null) return;
+    if (argmax !== null) maxPoolBackward(y.grad as Float32Array, argmax, dx, y.size);
+    else globalAvgPoolBackward(y.grad as Float32Array, dx, batch, positions, C);
   });
   return y;
 }
@@ -175,7 +179,7 @@ export function reshape(ctx: CallContext, ws: Workspace, x: Tensor, shape: reado
   y.data.set(x.data);
   ctx.tape?.record(y, () => {
     const dy = y.grad as Float32Array;
-    const dx = x.grad;
+    const dx = gradOf(x);
     if (dx === null) return;
     for (let i = 0; i < dy.length; i++) dx[i] += dy[i];
   });

@@ -6,7 +6,7 @@
  * element. In float32 a relative error (by norms) below 1e-2 is a pass: rounding of the forward
  * values alone costs about 1e-4 at h = 1e-3, and a wrong gradient is off by far more.
  */
-import { CallContext, Tape, zeroGrads } from './autodiff';
+import { CallContext, requireGrads, Tape } from './autodiff';
 import { checkOptions, optionKeys } from './options';
 import { Tensor } from './tensor';
 
@@ -31,7 +31,7 @@ export interface GradCheckResult {
 export function gradCheck(f: (ctx: CallContext) => Tensor, inputs: Tensor[], options: GradCheckArgs = {}): GradCheckResult {
   const { step = 1e-3, training = false } = checkOptions('gradCheck', options, optionKeys<GradCheckArgs>({ step: true, training: true }));
   const tape = new Tape();
-  zeroGrads(inputs);
+  requireGrads(inputs);
   const loss = f({ training, tape });
   tape.backward(loss);
   const analytic = inputs.map((t) => Float32Array.from(t.grad as Float32Array));

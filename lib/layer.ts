@@ -110,7 +110,7 @@ export abstract class Layer {
   readonly name: string;
   /** Per-sample input shape given by the user (first layer only), or null. */
   readonly declaredInputShape: number[] | null;
-  trainable: boolean;
+  private isTrainable: boolean;
   /** Per-sample input and output shapes, set by `build`. */
   inputShape: number[] | null = null;
   outputShape: number[] | null = null;
@@ -142,7 +142,28 @@ export abstract class Layer {
       }
     }
     this.declaredInputShape = shape ? shape.slice() : null;
-    this.trainable = args.trainable ?? true;
+    if (args.trainable !== undefined && typeof args.trainable !== 'boolean') {
+      throw new TypeError(`${this.className} '${this.name}': trainable must be true or false, got ${describe(args.trainable)}`);
+    }
+    this.isTrainable = args.trainable ?? true;
+  }
+
+  /**
+   * Whether the optimizer updates this layer's weights. A frozen layer's weights do not require
+   * gradients, so backpropagation spends no work on them, and constraints leave them alone;
+   * unfreezing starts from a zero gradient. (As in Keras, change it before `fit`, not during.)
+   */
+  get trainable(): boolean {
+    return this.isTrainable;
+  }
+
+  set trainable(value: boolean) {
+    if (typeof value !== 'boolean') throw new TypeError(`${this.className} '${this.name}': trainable must be true or false, got ${describe(value)}`);
+    this.isTrainable = value;
+    for (const w of this.weights) {
+      w.requiresGrad = value;
+      w.grad?.fill(0);
+    }
   }
 
   /** The class name as Keras spells it (`Dense`, `Dropout`). */
@@ -174,6 +195,7 @@ export abstract class Layer {
     const resolved = resolveConstraint(constraint, `constraint of ${this.className} '${this.name}' ${name}:`);
     const w = Tensor.zeros(shape);
     fill(w);
+    w.requiresGrad = this.isTrainable;
     w.grad = new Float32Array(w.size);
     this.weights.push(w);
     this.weightNames.push(name);

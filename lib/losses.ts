@@ -2,7 +2,7 @@
  * Losses as differentiable ops: the batch mean of a per-sample loss, Keras' definitions, with
  * probabilities clipped to [1e-7, 1 - 1e-7] so that a prediction of exactly 0 or 1 stays finite.
  */
-import { CallContext, Workspace } from './autodiff';
+import { CallContext, gradOf, Workspace } from './autodiff';
 import { lookUpName } from './names';
 import { Tensor, shapeToString } from './tensor';
 
@@ -106,7 +106,7 @@ export function lossOp(ctx: CallContext, ws: Workspace, loss: LossName, yTrue: T
   out.data[0] = total;
 
   ctx.tape?.record(out, () => {
-    const dp = yPred.grad;
+    const dp = gradOf(yPred);
     if (dp === null) return;
     const g = (out.grad as Float32Array)[0];
     switch (loss) {

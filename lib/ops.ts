@@ -7,7 +7,7 @@ import { activationBackward, activationForward, ActivationName, biasActivationFo
 import { broadcastAdd, broadcastMultiply } from '../kernels/dropout';
 import { matmul } from '../kernels/matmul';
 import { sumRows } from '../kernels/reductions';
-import { CallContext, Workspace } from './autodiff';
+import { CallContext, gradOf, Workspace } from './autodiff';
 import { Tensor } from './tensor';
 
 /** `shape` with its last axis replaced by `size`. */
@@ -35,7 +35,8 @@ export function biasActivationBackward(ws: Workspace, key: string, y: Tensor, bi
   const dy = y.grad as Float32Array;
   const dz = activation === 'linear' ? dy : ws.get(key, y.shape).data;
   activationBackward(activation, y.data, dy, dz, y.size, cols);
-  if (bias !== null && bias.grad !== null) sumRows(dz, bias.grad, y.size / cols, cols, true);
+  const dBias = gradOf(bias);
+  if (dBias !== null) sumRows(dz, dBias, y.size / cols, cols, true);
   return dz;
 }
 
@@ -61,8 +62,10 @@ export function dense(
   ctx.tape?.record(y, () => {
     // dz = dy * act'(z), d bias += column sums of dz ;  d kernel += x^T · dz ;  dx += dz · kernel^T
     const dz = biasActivationBackward(ws, 'dense.dz', y, bias, activation, units);
-    if (kernel.grad !== null) matmul(x.data, dz, kernel.grad, inDim, rows, units, true, false, true);
-    if (x.grad !== null) matmul(dz, kernel.data, x.grad, rows, units, inDim, false, true, true);
+    const dKernel = gradOf(kernel);
+    const dx = gradOf(x);
+    if (dKernel !== null) matmul(x.data, dz, dKernel, inDim, rows, units, true, false, true);
+    if (dx !== null) matmul(dz, kernel.data, dx, rows, units, inDim, false, true, true);
   });
   return y;
 }
@@ -81,7 +84,7 @@ export function weightedSum(ctx: CallContext, ws: Workspace, y: Tensor, weights:
   out.data[0] = s;
   ctx.tape?.record(out, () => {
     const g = (out.grad as Float32Array)[0];
-    const dy = y.grad;
+    const dy = gradOf(y);
     if (dy === null) return;
     for (let i = 0; i < y.size; i++) dy[i] += g * weights.data[i];
   });
@@ -102,9 +105,10 @@ export function scaleShift(ctx: CallContext, ws: Workspace, x: Tensor, scale: Te
 
   ctx.tape?.record(y, () => {
     const dy = y.grad as Float32Array;
-    if (x.grad === null) return;
-    if (scale !== null) broadcastMultiply(dy, scale.data, x.grad, x.shape, scale.shape, true);
-    else for (let i = 0; i < dy.length; i++) x.grad[i] += dy[i];
+    const dx = gradOf(x);
+    if (dx === null) return;
+    if (scale !== null) broadcastMultiply(dy, scale.data, dx, x.shape, scale.shape, true);
+    else for (let i = 0; i < dy.length; i++) dx[i] += dy[i];
   });
   return y;
 }

@@ -16,7 +16,7 @@ import { gruBackward, gruForward } from '../kernels/gru';
 import { lstmBackward, lstmForward } from '../kernels/lstm';
 import { activationCode, gatherSteps, RnnSizes, scatterSteps, stepsToBatchMajor, RecurrentBackwardArgs } from '../kernels/recurrent';
 import { simpleRnnBackward, simpleRnnForward } from '../kernels/simple-rnn';
-import { CallContext, Workspace } from './autodiff';
+import { CallContext, gradOf, Workspace } from './autodiff';
 import { shapeToString, Tensor } from './tensor';
 
 /** Options of the recurrent ops (all optional). */
@@ -158,17 +158,18 @@ export function lstm(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Tensor,
       dGates: ws.get('lstm.dGates', [time, batch, 4 * units]).data,
       dh: ws.get('lstm.dh', [batch, units]).data,
       dc: ws.get('lstm.dc', [batch, units]).data,
-      dxs: x.grad !== null ? ws.get('lstm.dxs', [time, batch, features]).data : null,
+      dxs: x.requiresGrad ? ws.get('lstm.dxs', [time, batch, features]).data : null,
     };
     const h0 = opts.initialState?.[0] ?? null;
     const c0 = opts.initialState?.[1] ?? null;
     lstmBackward(p.sz, w, p.recurrentMask, buf, grads, {
       ...backwardArgs(y, p, states, kernel, recurrentKernel, bias, h0),
-      dcLast: states.length > 0 ? states[1].grad : null,
-      dc0: c0 !== null ? c0.grad : null,
+      dcLast: states.length > 0 ? gradOf(states[1]) : null,
+      dc0: gradOf(c0),
     }, p.act, p.recAct);
     // dx[b, t, :] += dxs[s, b, :] * inputMask[b, :]
-    if (x.grad !== null && grads.dxs !== null) scatterSteps(grads.dxs, p.inputMask, x.grad, batch, time, features, p.backwards);
+    const dx = gradOf(x);
+    if (dx !== null && grads.dxs !== null) scatterSteps(grads.dxs, p.inputMask, dx, batch, time, features, p.backwards);
   });
   recordStates(ctx, states);
   return { output: y, states };
@@ -205,12 +206,13 @@ export function gru(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Tensor, 
       dInner: ws.get('gru.dInner', [time, batch, 3 * units]).data,
       dh: ws.get('gru.dh', [batch, units]).data,
       dhDirect: ws.get('gru.dhDirect', [batch, units]).data,
-      dxs: x.grad !== null ? ws.get('gru.dxs', [time, batch, features]).data : null,
+      dxs: x.requiresGrad ? ws.get('gru.dxs', [time, batch, features]).data : null,
     };
     const h0 = opts.initialState?.[0] ?? null;
     gruBackward(p.sz, w, p.recurrentMask, buf, grads, backwardArgs(y, p, states, kernel, recurrentKernel, bias, h0), p.act, p.recAct);
     // dx[b, t, :] += dxs[s, b, :] * inputMask[b, :]
-    if (x.grad !== null && grads.dxs !== null) scatterSteps(grads.dxs, p.inputMask, x.grad, batch, time, features, p.backwards);
+    const dx = gradOf(x);
+    if (dx !== null && grads.dxs !== null) scatterSteps(grads.dxs, p.inputMask, dx, batch, time, features, p.backwards);
   });
   recordStates(ctx, states);
   return { output: y, states };
@@ -243,12 +245,13 @@ export function simpleRnn(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Te
     const grads = {
       dPre: ws.get('rnn.dPre', [time, batch, units]).data,
       dh: ws.get('rnn.dh', [batch, units]).data,
-      dxs: x.grad !== null ? ws.get('rnn.dxs', [time, batch, features]).data : null,
+      dxs: x.requiresGrad ? ws.get('rnn.dxs', [time, batch, features]).data : null,
     };
     const h0 = opts.initialState?.[0] ?? null;
     simpleRnnBackward(p.sz, w, p.recurrentMask, buf, grads, backwardArgs(y, p, states, kernel, recurrentKernel, bias, h0), p.act);
     // dx[b, t, :] += dxs[s, b, :] * inputMask[b, :]
-    if (x.grad !== null && grads.dxs !== null) scatterSteps(grads.dxs, p.inputMask, x.grad, batch, time, features, p.backwards);
+    const dx = gradOf(x);
+    if (dx !== null && grads.dxs !== null) scatterSteps(grads.dxs, p.inputMask, dx, batch, time, features, p.backwards);
   });
   recordStates(ctx, states);
   return { output: y, states };
@@ -259,11 +262,11 @@ function backwardArgs(y: Tensor, p: Prepared, states: Tensor[], kernel: Tensor, 
   return {
     dy: y.grad,
     sequences: p.sequences,
-    dhLast: states.length > 0 ? states[0].grad : null,
-    dKernel: kernel.grad,
-    dRecurrentKernel: recurrentKernel.grad,
-    dBias: bias !== null ? bias.grad : null,
-    dh0: h0 !== null ? h0.grad : null,
+    dhLast: states.length > 0 ? gradOf(states[0]) : null,
+    dKernel: gradOf(kernel),
+    dRecurrentKernel: gradOf(recurrentKernel),
+    dBias: gradOf(bias),
+    dh0: gradOf(h0),
   };
 }
 

@@ -402,8 +402,10 @@ export class Sequential {
     return this.layers.filter((l) => l.trainable).flatMap((l) => l.weights);
   }
 
+  /** Projects the trainable weights onto their constraints (a frozen weight is left as it is). */
   private applyConstraints(): void {
     for (const layer of this.layers) {
+      if (!layer.trainable) continue;
       for (let i = 0; i < layer.weights.length; i++) layer.constraints[i]?.apply(layer.weights[i]);
     }
   }

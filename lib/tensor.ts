@@ -38,7 +38,13 @@ export class Tensor {
   readonly shape: number[];
   /** The elements in row-major order. */
   readonly data: Float32Array;
-  /** Gradient of the loss with respect to this tensor, filled by `tape.backward()` when not null. */
+  /**
+   * Whether backpropagation computes this tensor's gradient (into `grad`). An explicit flag: a
+   * trainable layer's weights and every recorded op output have it; a frozen layer's weights and
+   * the model's input do not, and no op spends work on their gradients.
+   */
+  requiresGrad = false;
+  /** Gradient of the loss with respect to this tensor, accumulated by `tape.backward()` when `requiresGrad`. */
   grad: Float32Array | null = null;
 
   /** Wraps `data` (not copied) as a tensor of `shape`; their sizes must agree. */

@@ -4,7 +4,7 @@ import { Dense } from '../layers/dense';
 import { Dropout, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D } from '../layers/dropout';
 import { MaxPooling2D } from '../layers/pooling';
 import { Flatten, Reshape } from '../layers/reshape';
-import { Tape, Workspace, zeroGrads } from '../lib/autodiff';
+import { Tape, Workspace, requireGrads } from '../lib/autodiff';
 import { Layer } from '../lib/layer';
 import { weightedSum } from '../lib/ops';
 import { Sequential } from '../lib/sequential';
@@ -43,7 +43,7 @@ describe("the tutorial's CNN listings", () => {
 /** Runs `layers` on x in training mode with a tape, backward from sum(y * G); returns y and x's gradient. */
 function trainingPass(layers: Layer[], x: Tensor): { y: Tensor; dx: Float32Array } {
   const tape = new Tape();
-  zeroGrads([x]);
+  requireGrads([x]);
   const ctx = { training: true, tape };
   let h = x;
   for (const layer of layers) h = layer.call(h, ctx);

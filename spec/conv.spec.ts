@@ -4,7 +4,7 @@ import { Flatten } from '../layers/reshape';
 import { MaxNorm } from '../lib/constraints';
 import { Sequential } from '../lib/sequential';
 import { ActivationName } from '../lib/activations';
-import { Tape, Workspace, zeroGrads } from '../lib/autodiff';
+import { Tape, Workspace, requireGrads } from '../lib/autodiff';
 import { conv1d, conv2d, Padding } from '../lib/conv-ops';
 import { gradCheck } from '../lib/gradcheck';
 import { Layer } from '../lib/layer';
@@ -60,7 +60,7 @@ describe('Conv2D against the reference numbers (layers.json "conv2d")', () => {
       const layer = built(new Conv2D(kernel.shape[3], [kernel.shape[0], kernel.shape[1]], { strides: c.strides, padding: c.padding }), x.shape.slice(1));
       layer.setWeights([kernel, tensor(c.bias)]);
       const tape = new Tape();
-      zeroGrads([x, ...layer.weights]);
+      requireGrads([x, ...layer.weights]);
       const ctx = { training: true, tape };
       const y = layer.call(x, ctx);
       expect(y.shape).toEqual(tensor(c.y).shape);
@@ -278,7 +278,7 @@ describe('conv buffers', () => {
     const G = randomTensor([3, 5, 5, 4], next);
     const step = () => {
       const tape = new Tape();
-      zeroGrads([x, kernel, bias]);
+      requireGrads([x, kernel, bias]);
       const ctx = { training: true, tape };
       tape.backward(weightedSum(ctx, ws, conv2d(ctx, ws, x, kernel, bias, 'relu', [2, 2], 'same'), G));
     };

@@ -1,5 +1,5 @@
 import { Dense } from '../layers/dense';
-import { Tape, zeroGrads } from '../lib/autodiff';
+import { Tape, requireGrads } from '../lib/autodiff';
 import { gradCheck } from '../lib/gradcheck';
 import { weightedSum, dense } from '../lib/ops';
 import { Workspace } from '../lib/autodiff';
@@ -21,7 +21,7 @@ describe('Dense against the reference numbers (layers.json "dense")', () => {
     const layer = buildDense(c);
     const x = tensor(c.x);
     const tape = new Tape();
-    zeroGrads([x, ...layer.weights]);
+    requireGrads([x, ...layer.weights]);
     const ctx = { training: true, tape };
     const y = layer.call(x, ctx);
     expectClose(y.data, c.y);

@@ -1,6 +1,6 @@
 import { Dense } from '../layers/dense';
 import { AlphaDropout, Dropout, GaussianDropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D } from '../layers/dropout';
-import { CallContext, Tape, Workspace, zeroGrads } from '../lib/autodiff';
+import { CallContext, Tape, Workspace, requireGrads } from '../lib/autodiff';
 import { gradCheck } from '../lib/gradcheck';
 import { scaleShift, weightedSum } from '../lib/ops';
 import { Layer } from '../lib/layer';
@@ -50,7 +50,7 @@ describe('Dropout', () => {
     const G = randomTensor([3, 6, 5], lcg(3));
     const tape = new Tape();
     const ctx = { training: true, tape };
-    zeroGrads([x]);
+    requireGrads([x]);
     // loss = sum(y * G), so the upstream gradient of y is G
     tape.backward(weightedSum(ctx, new Workspace(), layer.call(x, ctx), G));
     const mask = layer.lastMask as Tensor;

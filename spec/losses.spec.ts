@@ -1,4 +1,4 @@
-import { Tape, Workspace, zeroGrads } from '../lib/autodiff';
+import { Tape, Workspace, requireGrads } from '../lib/autodiff';
 import { gradCheck } from '../lib/gradcheck';
 import { LossName, lossOp, resolveLoss } from '../lib/losses';
 import { Tensor } from '../lib/tensor';
@@ -11,7 +11,7 @@ describe('losses against the reference numbers (losses.json)', () => {
     const c = fixture[name];
     const yPred = tensor(c.y_pred);
     const tape = new Tape();
-    zeroGrads([yPred]);
+    requireGrads([yPred]);
     const loss = lossOp({ training: true, tape }, new Workspace(), resolveLoss(name), tensor(c.y_true), yPred);
     expectClose(loss.data, [c.loss]);
     tape.backward(loss);

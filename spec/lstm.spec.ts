@@ -1,5 +1,5 @@
 import { LSTM } from '../layers/recurrent';
-import { Tape, Workspace, zeroGrads } from '../lib/autodiff';
+import { Tape, Workspace, requireGrads } from '../lib/autodiff';
 import { gradCheck } from '../lib/gradcheck';
 import { weightedSum } from '../lib/ops';
 import { RandomStream } from '../lib/random';
@@ -21,7 +21,7 @@ describe('LSTM against the reference numbers (layers.json "lstm")', () => {
       layer.setWeights([tensor(c.kernel), tensor(c.recurrent_kernel), tensor(c.bias)]);
       const tape = new Tape();
       const ctx = { training: true, tape };
-      zeroGrads([x, ...layer.weights]);
+      requireGrads([x, ...layer.weights]);
       const y = layer.call(x, ctx);
       expect(y.shape).toEqual(c.return_sequences ? [x.shape[0], time, c.units] : [x.shape[0], c.units]);
       expectClose(y.data, c.y);

@@ -42,7 +42,7 @@ describe('a model with NaN weights', () => {
     const model = new Sequential({ seed: 1 });
     model.add(new Dense(4, { inputDim: 2, activation: 'relu' }));
     model.add(new Dense(1, { activation: 'sigmoid' }));
-    model.layers[0].kernel.data[0] = NaN;
+    (model.layers[0] as Dense).kernel.data[0] = NaN;
     const p = model.predict([[1, 1]]);
     expect(p.data[0]).toBeNaN();
   });
@@ -64,7 +64,7 @@ describe('a model with NaN weights', () => {
     model.add(new Dense(4, { inputDim: 2, activation: 'relu' }));
     model.add(new Dense(1, { activation: 'sigmoid' }));
     model.compile({ loss: 'binary_crossentropy', optimizer: 'sgd' });
-    model.layers[0].kernel.data.fill(NaN);
+    (model.layers[0] as Dense).kernel.data.fill(NaN);
     const history = await model.fit([[0, 1], [1, 0]], [0, 1], { epochs: 5, verbose: 0, callbacks: [new TerminateOnNaN()] });
     expect(history.history.loss).toHaveLength(1);
     expect(history.history.loss[0]).toBeNaN();

@@ -1,5 +1,5 @@
 import { AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D } from '../layers/pooling';
-import { Tape, Workspace, zeroGrads } from '../lib/autodiff';
+import { Tape, Workspace, requireGrads } from '../lib/autodiff';
 import { globalPool, Padding, pool1d, pool2d } from '../lib/conv-ops';
 import { gradCheck } from '../lib/gradcheck';
 import { Layer } from '../lib/layer';
@@ -46,7 +46,7 @@ describe('pooling against the reference numbers (layers.json "max_pooling2d")', 
     const x = tensor(c.x);
     const layer = built(new MaxPooling2D({ poolSize: c.pool_size, strides: c.strides, padding: c.padding }), x.shape.slice(1));
     const tape = new Tape();
-    zeroGrads([x]);
+    requireGrads([x]);
     const ctx = { training: true, tape };
     const y = layer.call(x, ctx);
     expect(y.shape).toEqual(tensor(c.y).shape);
@@ -111,7 +111,7 @@ describe('pool2d and pool1d ops', () => {
   it('max pooling sends the whole gradient to the window maximum only', () => {
     const x = new Tensor(Float32Array.from([1, 5, 2, 3]), [1, 2, 2, 1]);
     const tape = new Tape();
-    zeroGrads([x]);
+    requireGrads([x]);
     const ctx = { training: true, tape };
     const y = pool2d(ctx, new Workspace(), 'max', x, [2, 2], [2, 2], 'valid');
     expect(Array.from(y.data)).toEqual([5]);

@@ -321,6 +321,7 @@ describe('property: dropout masks and the dropout layers', () => {
           expect(Array.from(inferred.data)).toEqual(Array.from(x.data));
 
           // Training, with the tape on: the output and the gradient both use the cached mask.
+          x.requiresGrad = true;
           x.grad = new Float32Array(x.size);
           const tape = new Tape();
           const ctx = { training: true, tape };

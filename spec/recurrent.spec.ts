@@ -1,7 +1,7 @@
 import { Dense } from '../layers/dense';
 import { Dropout } from '../layers/dropout';
 import { GRU, LSTM, RecurrentLayer, SimpleRNN } from '../layers/recurrent';
-import { Tape, Workspace, zeroGrads } from '../lib/autodiff';
+import { Tape, Workspace, requireGrads } from '../lib/autodiff';
 import { Layer } from '../lib/layer';
 import { weightedSum } from '../lib/ops';
 import { RandomStream } from '../lib/random';
@@ -178,7 +178,7 @@ describe('variational dropout: one input mask and one recurrent mask per sequenc
     const G = randomTensor([5, 6], lcg(9));
     const tape = new Tape();
     const ctx = { training: true, tape };
-    zeroGrads([x, ...layer.weights]);
+    requireGrads([x, ...layer.weights]);
     tape.backward(weightedSum(ctx, new Workspace(), layer.call(x, ctx), G));
     const got = [x.grad, ...layer.weights.map((w) => w.grad)].map((g) => Float32Array.from(g as Float32Array));
     const inMask = layer.lastInputMask as Tensor;
@@ -196,7 +196,7 @@ describe('variational dropout: one input mask and one recurrent mask per sequenc
     const [kernel, rk, bias] = layer.weights;
     const tape2 = new Tape();
     const ctx2 = { training: true, tape: tape2 };
-    zeroGrads([x, kernel, rk, bias]);
+    requireGrads([x, kernel, rk, bias]);
     const opts = { inputMask: inMask.clone(), recurrentMask: (layer.lastRecurrentMask as Tensor).clone() };
     tape2.backward(weightedSum(ctx2, new Workspace(), lstm(ctx2, new Workspace(), x, kernel, rk, bias, opts).output, G));
     [x, kernel, rk, bias].forEach((t, i) => expect(Array.from(t.grad as Float32Array)).toEqual(Array.from(got[i])));

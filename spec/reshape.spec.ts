@@ -2,7 +2,7 @@ import { Conv2D } from '../layers/conv';
 import { Dense } from '../layers/dense';
 import { MaxPooling2D } from '../layers/pooling';
 import { Flatten, Reshape } from '../layers/reshape';
-import { Tape, Workspace, zeroGrads } from '../lib/autodiff';
+import { Tape, Workspace, requireGrads } from '../lib/autodiff';
 import { reshape } from '../lib/conv-ops';
 import { gradCheck } from '../lib/gradcheck';
 import { Layer } from '../lib/layer';
@@ -109,7 +109,7 @@ describe('Dense on the 4-D output of a conv stack (Keras applies it to the last 
     expect(y.get(1, 2, 0, 0)).toBeCloseTo(z, 6);
     // and the whole stack differentiates
     const tape = new Tape();
-    zeroGrads([...conv.weights, ...dense.weights]);
+    requireGrads([...conv.weights, ...dense.weights]);
     const ctx = { training: true, tape };
     const out = dense.call(pool.call(conv.call(x, ctx), ctx), ctx);
     tape.backward(weightedSum(ctx, new Workspace(), out, Tensor.full(out.shape, 1)));
