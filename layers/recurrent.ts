@@ -27,7 +27,7 @@ import { BuildRandom, KERNEL_BIAS_KEYS, Layer, serializeObject, kernelBiasConfig
 import { moreOptionKeys } from '../lib/options';
 import { RandomStream, Seed } from '../lib/random';
 import { gru, lstm, RecurrentOpOptions, RecurrentOpResult, simpleRnn } from '../lib/recurrent-ops';
-import { shapeToString, Tensor, describe } from '../lib/tensor';
+import { describe, shapeToString, Tensor } from '../lib/tensor';
 
 /** Options of SimpleRNN, LSTM and GRU (Keras' arguments in camelCase). */
 export interface RecurrentArgs extends KernelBiasArgs {
@@ -55,8 +55,15 @@ export interface LSTMArgs extends RecurrentArgs {
   unitForgetBias?: boolean;
 }
 
-/** Options of GRU: `resetAfter` must be true (Keras' default; the only variant implemented). */
+/** Options of GRU. */
 export interface GRUArgs extends RecurrentArgs {
+  /**
+   * Where the reset gate acts. true (default, Keras 3's default): after the recurrent product,
+   * hh = act(x_h + r * (h' · U_h + b_rec)), bias [2, 3u]. false (standalone Keras 2's default, TensorFlow.js's
+   * only variant, there with recurrentActivation 'hard_sigmoid'): before it,
+   * hh = act(x_h + (r * h') · U_h), bias [3u]. Same function as TensorFlow.js's at inference; in
+   * training with recurrentDropout, TF.js also masks the state in the update z * h (Lamina and Keras 2 do not).
+   */
   resetAfter?: boolean;
 }
 
@@ -306,28 +313,34 @@ export class LSTM extends RecurrentLayer {
 }
 
 /**
- * GRU(units): Keras' gated recurrent unit with `resetAfter: true`, gates z, r, h.
+ * GRU(units): Keras' gated recurrent unit, gates z, r, h, with `resetAfter` true (default) or false
+ * (see `GRUArgs.resetAfter` and kernels/gru.ts, kernels/gru-reset-before.ts for the equations).
  * Input [batch, time, features] -> [batch, units] (or [batch, time, units]).
- * Weights: kernel [features, 3u], recurrent_kernel [units, 3u], bias [2, 3u] (input bias, recurrent bias).
+ * Weights: kernel [features, 3u], recurrent_kernel [units, 3u], bias [2, 3u] (input bias, recurrent
+ * bias) with resetAfter, [3u] without.
  */
 export class GRU extends RecurrentLayer {
   static override readonly optionKeys = moreOptionKeys<GRUArgs, RecurrentArgs>(RECURRENT_KEYS, { resetAfter: true });
   protected readonly gates = 3;
-  protected readonly op = gru;
-  readonly resetAfter = true;
+  /** The gru op in this layer's variant. */
+  protected readonly op: RecurrentOp = (ctx, ws, x, kernel, recurrentKernel, bias, opts) =>
+    gru(ctx, ws, x, kernel, recurrentKernel, bias, { ...opts, resetAfter: this.resetAfter });
+  readonly resetAfter: boolean;
 
   constructor(units: number, args: GRUArgs = {}) {
     super(units, args);
-    if (args.resetAfter === false) {
-      throw new Error(`GRU '${this.name}': resetAfter: false (the reset gate before the recurrent product) is not implemented; only Keras' default resetAfter: true is`);
+    const resetAfter = args.resetAfter ?? true;
+    if (typeof resetAfter !== 'boolean') {
+      throw new TypeError(`GRU '${this.name}': resetAfter must be true or false, got ${describe(resetAfter)}`);
     }
+    this.resetAfter = resetAfter;
   }
 
   protected biasShape(): number[] {
-    return [2, 3 * this.units];
+    return this.resetAfter ? [2, 3 * this.units] : [3 * this.units];
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), reset_after: true };
+    return { ...super.getConfig(), reset_after: this.resetAfter };
   }
 }

@@ -136,7 +136,11 @@ const FACTORIES: Record<string, LayerFactory> = {
   Reshape: (c) => new Reshape(c.numbers('target_shape'), c.common()),
   SimpleRNN: (c) => new SimpleRNN(c.number('units'), recurrentArgs(c)),
   LSTM: (c) => new LSTM(c.number('units'), { ...recurrentArgs(c), unitForgetBias: c.boolean('unit_forget_bias', true) }),
-  GRU: (c) => new GRU(c.number('units'), { ...recurrentArgs(c), resetAfter: c.boolean('reset_after', true) }),
+  // A config without reset_after means false, what every saver that omits it meant: TF.js implements
+  // only that variant (its GRUCell throws on resetAfter true; 4.x writes reset_after: false, older
+  // versions may write nothing), and Keras versions older than the argument had only that variant.
+  // Keras 2 since then, Keras 3 and Lamina always write reset_after.
+  GRU: (c) => new GRU(c.number('units'), { ...recurrentArgs(c), resetAfter: c.boolean('reset_after', false) }),
 };
 
 /** Only channels-last data is supported by the convolution and pooling layers. */

@@ -1,7 +1,7 @@
 /**
  * The recurrent ops: `lstm`, `gru` and `simpleRnn` over a whole sequence. Each is one coarse op,
  * one tape entry: the forward kernel runs every time step, the recorded backward runs
- * backpropagation through time (kernels/lstm.ts, gru.ts, simple-rnn.ts).
+ * backpropagation through time (kernels/lstm.ts, gru.ts, gru-reset-before.ts, simple-rnn.ts).
  *
  * Dropout masks are inputs of the op, not drawn by it: `inputMask` [batch, features] multiplies
  * x_t and `recurrentMask` [batch, units] multiplies h_{t-1} before the recurrent kernel, the same
@@ -13,6 +13,7 @@
  */
 import { ActivationName } from '../kernels/activations';
 import { gruBackward, gruForward } from '../kernels/gru';
+import { gruResetBeforeBackward, gruResetBeforeForward } from '../kernels/gru-reset-before';
 import { lstmBackward, lstmForward } from '../kernels/lstm';
 import { activationCode, gatherSteps, RnnSizes, scatterSteps, stepsToBatchMajor, RecurrentBackwardArgs } from '../kernels/recurrent';
 import { simpleRnnBackward, simpleRnnForward } from '../kernels/simple-rnn';
@@ -37,6 +38,15 @@ export interface RecurrentOpOptions {
   initialState?: readonly Tensor[] | null;
   /** Also return the final states as differentiable tensors (Keras' return_state). */
   returnState?: boolean;
+}
+
+/** Options of `gru`: the recurrent ops' options and the variant. */
+export interface GruOpOptions extends RecurrentOpOptions {
+  /**
+   * true (default, Keras 3): the reset gate multiplies h' · U_h + b_rec, bias [2, 3u] (input row,
+   * recurrent row). false (Keras 2's reset_after=False, TensorFlow.js): it multiplies h' before the product, bias [3u].
+   */
+  resetAfter?: boolean;
 }
 
 /** What a recurrent op returns. */
@@ -176,15 +186,27 @@ export function lstm(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Tensor,
 }
 
 /**
- * GRU over a sequence (Keras' resetAfter variant, gates z, r, h).
- * x [batch, time, features], kernel [features, 3u], recurrentKernel [units, 3u], bias [2, 3u] or null
- * -> output [batch, units] or [batch, time, units]; with `returnState`, states [h_T].
+ * GRU over a sequence (Keras gates z, r, h), in the variant `opts.resetAfter` (default true).
+ * x [batch, time, features], kernel [features, 3u], recurrentKernel [units, 3u], bias [2, 3u]
+ * (resetAfter) or [3u] (not), or null -> output [batch, units] or [batch, time, units]; with
+ * `returnState`, states [h_T].
  */
 export function gru(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Tensor, recurrentKernel: Tensor,
-  bias: Tensor | null, opts: RecurrentOpOptions = {}): RecurrentOpResult {
+  bias: Tensor | null, opts: GruOpOptions = {}): RecurrentOpResult {
   const p = prepare('gru', x, kernel, recurrentKernel, 3, 1, opts);
+  const resetAfter = opts.resetAfter ?? true;
+  const units = p.sz.units;
+  const biasSize = resetAfter ? 6 * units : 3 * units;
+  if (bias !== null && bias.size !== biasSize) {
+    throw new RangeError(`gru: bias must be ${resetAfter ? `[2, ${3 * units}]` : `[${3 * units}]`} with resetAfter ${resetAfter}, got ${shapeToString(bias.shape)}`);
+  }
+  return resetAfter ? gruResetAfter(ctx, ws, x, kernel, recurrentKernel, bias, opts, p) : gruResetBefore(ctx, ws, x, kernel, recurrentKernel, bias, opts, p);
+}
+
+/** `gru` with resetAfter true (kernels/gru.ts). */
+function gruResetAfter(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Tensor, recurrentKernel: Tensor,
+  bias: Tensor | null, opts: RecurrentOpOptions, p: Prepared): RecurrentOpResult {
   const { batch, time, features, units } = p.sz;
-  if (bias !== null && bias.size !== 6 * units) throw new RangeError(`gru: bias must be [2, ${3 * units}], got ${shapeToString(bias.shape)}`);
   const buf = {
     xs: ws.get('gru.xs', [time, batch, features]).data,
     gates: ws.get('gru.gates', [time, batch, 3 * units]).data,
@@ -210,6 +232,51 @@ export function gru(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Tensor, 
     };
     const h0 = opts.initialState?.[0] ?? null;
     gruBackward(p.sz, w, p.recurrentMask, buf, grads, backwardArgs(y, p, states, kernel, recurrentKernel, bias, h0), p.act, p.recAct);
+    // dx[b, t, :] += dxs[s, b, :] * inputMask[b, :]
+    const dx = gradOf(x);
+    if (dx !== null && grads.dxs !== null) scatterSteps(grads.dxs, p.inputMask, dx, batch, time, features, p.backwards);
+  });
+  recordStates(ctx, states);
+  return { output: y, states };
+}
+
+/** `gru` with resetAfter false (kernels/gru-reset-before.ts). */
+function gruResetBefore(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Tensor, recurrentKernel: Tensor,
+  bias: Tensor | null, opts: RecurrentOpOptions, p: Prepared): RecurrentOpResult {
+  const { batch, time, features, units } = p.sz;
+  const buf = {
+    xs: ws.get('gru.xs', [time, batch, features]).data,
+    gates: ws.get('gru.gates', [time, batch, 3 * units]).data,
+    h: ws.get('gru.h', [time + 1, batch, units]).data,
+    hMasked: p.recurrentMask !== null ? ws.get('gru.hMasked', [time, batch, units]).data : null,
+    resetState: ws.get('gru.resetState', [time, batch, units]).data,
+    innerZr: ws.get('gru.innerZr', [batch, 2 * units]).data,
+    innerH: ws.get('gru.innerH', [batch, units]).data,
+    kernelZr: ws.get('gru.kernelZr', [units, 2 * units]).data,
+    kernelH: ws.get('gru.kernelH', [units, units]).data,
+  };
+  const w = { kernel: kernel.data, recurrentKernel: recurrentKernel.data, bias: bias !== null ? bias.data : null };
+  // Time-major input with the input mask applied once, the initial state, then every step.
+  gatherSteps(x.data, p.inputMask, buf.xs, batch, time, features, p.backwards);
+  setInitial(buf.h, opts.initialState?.[0], batch * units);
+  gruResetBeforeForward(p.sz, w, p.recurrentMask, buf, p.act, p.recAct);
+  const y = writeOutput(ws, 'gru', p, buf.h);
+  const states = opts.returnState ? [finalState(ws, 'gru.hT', p.sz, buf.h)] : [];
+
+  ctx.tape?.record(y, () => {
+    const grads = {
+      dGates: ws.get('gru.dGates', [time, batch, 3 * units]).data,
+      dInnerZr: ws.get('gru.dInnerZr', [time, batch, 2 * units]).data,
+      dInnerH: ws.get('gru.dInnerH', [time, batch, units]).data,
+      dh: ws.get('gru.dh', [batch, units]).data,
+      dhDirect: ws.get('gru.dhDirect', [batch, units]).data,
+      dResetState: ws.get('gru.dResetState', [batch, units]).data,
+      dKernelZr: ws.get('gru.dKernelZr', [units, 2 * units]).data,
+      dKernelH: ws.get('gru.dKernelH', [units, units]).data,
+      dxs: x.requiresGrad ? ws.get('gru.dxs', [time, batch, features]).data : null,
+    };
+    const h0 = opts.initialState?.[0] ?? null;
+    gruResetBeforeBackward(p.sz, w, p.recurrentMask, buf, grads, backwardArgs(y, p, states, kernel, recurrentKernel, bias, h0), p.act, p.recAct);
     // dx[b, t, :] += dxs[s, b, :] * inputMask[b, :]
     const dx = gradOf(x);
     if (dx !== null && grads.dxs !== null) scatterSteps(grads.dxs, p.inputMask, dx, batch, time, features, p.backwards);

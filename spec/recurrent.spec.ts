@@ -111,7 +111,7 @@ describe('recurrent layers: Keras weights, initializers and shapes', () => {
     }
     expect(() => new GRU(4, { dropout: 1.5 })).toThrow(/GRU 'gru.*': dropout must be in \[0, 1\)/);
     expect(() => new SimpleRNN(0)).toThrow(/SimpleRNN 'simple_rnn.*': units must be a positive integer, got 0/);
-    expect(() => new GRU(4, { resetAfter: false })).toThrow(/resetAfter: false .* is not implemented/);
+    expect(() => new GRU(4, { resetAfter: 'no' as unknown as boolean })).toThrow(/GRU 'gru.*': resetAfter must be true or false, got the string 'no'/);
     expect(() => new LSTM(4, { activation: 'softmax' })).toThrow(/activation must be elementwise/);
     expect(() => new LSTM(4, { recurrentActivation: 'sigmoidal' })).toThrow(/Unknown recurrentActivation.*'sigmoidal'/);
     expect(() => built(new LSTM(4), [5])).toThrow(/LSTM 'lstm.*': expected a per-sample input of shape \[time, features\].*got \[5\]/);

@@ -13,7 +13,8 @@ import { Sequential } from '../lib/sequential';
 import { Tensor } from '../lib/tensor';
 import { Dense } from '../layers/dense';
 import { Dropout } from '../layers/dropout';
-import { LSTM } from '../layers/recurrent';
+import { GRU, LSTM } from '../layers/recurrent';
+import { randomUniform } from '../lib/initializers';
 import { Conv2D } from '../layers/conv';
 import { AveragePooling2D, MaxPooling2D } from '../layers/pooling';
 import { Flatten } from '../layers/reshape';
@@ -87,6 +88,21 @@ const laminaModels: Record<string, () => Sequential> = {
     m.add(new Dense(1, { activation: 'sigmoid' }));
     return m;
   },
+  'GRU(resetAfter false, hard_sigmoid, dropout, recurrentDropout) -> Dense': () => {
+    const m = new Sequential({ seed: 4 });
+    const biasInitializer = randomUniform({ minval: -0.5, maxval: 0.5 });
+    m.add(new GRU(6, { inputShape: [5, 3], resetAfter: false, recurrentActivation: 'hard_sigmoid', biasInitializer, dropout: 0.3, recurrentDropout: 0.3 }));
+    m.add(new Dense(2));
+    return m;
+  },
+  'GRU(resetAfter false, returnSequences, goBackwards) -> GRU(resetAfter false, returnSequences) -> Dense': () => {
+    const m = new Sequential({ seed: 5 });
+    const biasInitializer = randomUniform({ minval: -0.5, maxval: 0.5 });
+    m.add(new GRU(5, { inputShape: [6, 3], resetAfter: false, returnSequences: true, goBackwards: true, biasInitializer }));
+    m.add(new GRU(4, { resetAfter: false, returnSequences: true, biasInitializer }));
+    m.add(new Dense(1));
+    return m;
+  },
 };
 
 describe('Lamina -> TensorFlow.js', () => {
@@ -123,7 +139,21 @@ const tfModels: Record<string, () => tf.Sequential> = {
     }),
   'lstm (TF.js defaults: hard_sigmoid) -> dense': () =>
     tf.sequential({ layers: [tf.layers.lstm({ units: 6, inputShape: [4, 3], returnSequences: true }), tf.layers.dense({ units: 2 })] }),
+  'gru (TF.js defaults: hard_sigmoid, resetAfter false) -> dense': () => tf.sequential({ layers: [tfGru({ units: 6, inputShape: [4, 3] }), tf.layers.dense({ units: 2 })] }),
+  'gru(returnSequences, goBackwards) -> gru(returnSequences, sigmoid) -> dense': () =>
+    tf.sequential({
+      layers: [
+        tfGru({ units: 5, inputShape: [6, 3], returnSequences: true, goBackwards: true }),
+        tfGru({ units: 4, returnSequences: true, recurrentActivation: 'sigmoid' }),
+        tf.layers.dense({ units: 1 }),
+      ],
+    }),
 };
+
+/** A TF.js GRU with a random bias (TF.js's default is zeros, which would hide a bias read wrongly). */
+function tfGru(args: Parameters<typeof tf.layers.gru>[0]): tf.layers.Layer {
+  return tf.layers.gru({ ...args, biasInitializer: tf.initializers.randomUniform({ minval: -0.5, maxval: 0.5, seed: 7 }) });
+}
 
 describe('TensorFlow.js -> Lamina', () => {
   it.each(Object.keys(tfModels))('%s: same predictions within 1e-6', async (name) => {
@@ -134,6 +164,27 @@ describe('TensorFlow.js -> Lamina', () => {
     const shape = [5, ...model.inputShape];
     const x = input(shape, 4);
     const predicted = theirs.predict(tf.tensor(Array.from(x.data), shape)) as tf.Tensor;
+    expectSame(model.predict(x).data, predicted.dataSync());
+  });
+});
+
+describe('TensorFlow.js GRU configs', () => {
+  it('TF.js writes reset_after: false; a config without reset_after (older savers) still loads as resetAfter false', async () => {
+    const theirs = tfModels['gru (TF.js defaults: hard_sigmoid, resetAfter false) -> dense']();
+    const dir = tmpDir();
+    await tfSave(theirs, dir);
+    const file = path.join(dir, 'model.json');
+    const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const config = json.modelTopology.config.layers[0].config;
+    expect(config.reset_after).toBe(false);
+    delete config.reset_after;
+    fs.writeFileSync(file, JSON.stringify(json));
+    const model = await loadModel(`file://${dir}`);
+    const layer = model.layers[0] as GRU;
+    expect(layer.resetAfter).toBe(false);
+    expect(layer.recurrentActivation).toBe('hard_sigmoid');
+    const x = input([5, 4, 3], 6);
+    const predicted = theirs.predict(tf.tensor(Array.from(x.data), [5, 4, 3])) as tf.Tensor;
     expectSame(model.predict(x).data, predicted.dataSync());
   });
 });

@@ -116,6 +116,48 @@ export function referenceGru(x: Tensor, K: Tensor, R: Tensor, bias: Tensor | nul
   return flatten(w, opts);
 }
 
+/**
+ * Keras 2's GRU with resetAfter false (gates z, r, h; bias [3u]): hh = tanh(x_h + (r * h') · R_h),
+ * the recurrent mask only on the state entering the recurrent kernel, the update on h itself.
+ * `opts.recurrentActivation` 'hard_sigmoid' (clip(0.2 v + 0.5, 0, 1)) or the default sigmoid.
+ */
+export function referenceGruResetBefore(x: Tensor, K: Tensor, R: Tensor, bias: Tensor | null, opts: RecurrentOpOptions): number[] {
+  const U = R.shape[0];
+  const w = walk(x, U, opts);
+  const rec = opts.recurrentActivation === 'hard_sigmoid' ? (v: number) => Math.min(1, Math.max(0, 0.2 * v + 0.5)) : sigmoid;
+  for (let b = 0; b < w.B; b++) {
+    let h = opts.initialState ? Array.from({ length: U }, (_, j) => opts.initialState![0].get(b, j)) : new Array(U).fill(0);
+    for (let s = 0; s < w.T; s++) {
+      const mx = new Array(3 * U).fill(0);
+      for (let j = 0; j < 3 * U; j++) {
+        mx[j] = bias ? bias.data[j] : 0;
+        for (let f = 0; f < w.F; f++) mx[j] += w.xAt(b, s, f) * K.get(f, j);
+      }
+      const z: number[] = [];
+      const r: number[] = [];
+      for (let j = 0; j < U; j++) {
+        let mz = 0, mr = 0;
+        for (let k = 0; k < U; k++) {
+          mz += w.hm(h, b, k) * R.get(k, j);
+          mr += w.hm(h, b, k) * R.get(k, U + j);
+        }
+        z[j] = rec(mx[j] + mz);
+        r[j] = rec(mx[U + j] + mr);
+      }
+      const nh: number[] = [];
+      for (let j = 0; j < U; j++) {
+        let mh = 0;
+        for (let k = 0; k < U; k++) mh += r[k] * w.hm(h, b, k) * R.get(k, 2 * U + j);
+        const hh = Math.tanh(mx[2 * U + j] + mh);
+        nh[j] = z[j] * h[j] + (1 - z[j]) * hh;
+      }
+      h = nh;
+      w.out[b].push(h);
+    }
+  }
+  return flatten(w, opts);
+}
+
 /** SimpleRNN: h = act(x · K + h' · R + b), act tanh or elu. */
 export function referenceSimpleRnn(x: Tensor, K: Tensor, R: Tensor, bias: Tensor | null, opts: RecurrentOpOptions): number[] {
   const U = R.shape[0];
