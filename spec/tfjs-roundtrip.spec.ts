@@ -4,7 +4,7 @@
  * file:// handler needs tfjs-node), and a model saved by TF.js (through a small IOHandler that
  * writes the two files) loads in Lamina; both predict the same numbers within 1e-6.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from './helpers/tfjs';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
