@@ -4,7 +4,7 @@
  * TensorFlow.js 4.22 on the same weights, data and optimizer: the val_loss of every epoch agrees
  * within 1e-6.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from './helpers/tfjs';
 import { Dense, Sequential, SGD, Tensor } from '../index';
 import { lcg } from './helpers/fixtures';
 
