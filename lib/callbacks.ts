@@ -4,7 +4,7 @@
  * LearningRateScheduler, ReduceLROnPlateau.
  */
 import { Logs } from './history';
-import { Tensor } from './tensor';
+import { describe, Tensor } from './tensor';
 
 /** What a callback may ask of the model being fitted. */
 export interface FittedModel {
@@ -203,7 +203,7 @@ export class LearningRateScheduler extends ModelCallback {
   onEpochBegin(epoch: number): void {
     const optimizer = this.requireModel().optimizer;
     const rate = this.schedule(epoch, optimizer.learningRate);
-    if (!(rate > 0) || !Number.isFinite(rate)) throw new RangeError(`LearningRateScheduler: the schedule returned ${rate} for epoch ${epoch}; expected a positive number`);
+    if (typeof rate !== 'number' || !(rate >= 0) || !Number.isFinite(rate)) throw new RangeError(`LearningRateScheduler: the schedule returned ${describe(rate)} for epoch ${epoch}; expected a finite number >= 0`);
     optimizer.learningRate = rate;
   }
 }
