@@ -49,8 +49,8 @@ export abstract class Optimizer {
   iterations = 0;
   private readonly slots = new Map<Tensor, Float32Array[]>();
 
-  /** `where` names the optimizer in error messages. */
-  constructor(where: string, learningRate: unknown) {
+  /** Checks `learningRate` (a finite number >= 0); `where` names the optimizer in error messages. */
+  constructor(learningRate: unknown, where: string = new.target.name) {
     this.learningRate = nonNegative(where, 'learningRate', learningRate);
   }
 
@@ -102,7 +102,7 @@ export class SGD extends Optimizer {
 
   constructor(args?: SGDArgs) {
     const { learningRate = 0.01, momentum = 0, nesterov = false } = checkOptions('SGD', args, SGD_KEYS);
-    super('SGD', learningRate);
+    super(learningRate, 'SGD');
     this.momentum = unitClosed('SGD', 'momentum', momentum);
     this.nesterov = checkFlag('SGD', 'nesterov', nesterov);
     this.slotCount = this.momentum > 0 ? 1 : 0;
@@ -167,7 +167,7 @@ export class Adam extends Optimizer {
 
   constructor(args?: AdamArgs) {
     const { learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7, amsgrad = false } = checkOptions('Adam', args, ADAM_KEYS);
-    super('Adam', learningRate);
+    super(learningRate, 'Adam');
     this.beta1 = unitOpen('Adam', 'beta1', beta1);
     this.beta2 = unitOpen('Adam', 'beta2', beta2);
     this.epsilon = nonNegative('Adam', 'epsilon', epsilon);
@@ -236,7 +236,7 @@ export class RMSprop extends Optimizer {
 
   constructor(args?: RMSpropArgs) {
     const { learningRate = 0.001, rho = 0.9, momentum = 0, epsilon = 1e-7, centered = false } = checkOptions('RMSprop', args, RMSPROP_KEYS);
-    super('RMSprop', learningRate);
+    super(learningRate, 'RMSprop');
     this.rho = unitOpen('RMSprop', 'rho', rho);
     this.momentum = unitClosed('RMSprop', 'momentum', momentum);
     this.epsilon = nonNegative('RMSprop', 'epsilon', epsilon);
