@@ -5,7 +5,7 @@
  */
 import { Logs } from './history';
 import { checkOptions, optionKeys } from './options';
-import { Tensor, describe } from './tensor';
+import { describe, Tensor } from './tensor';
 
 /** What a callback may ask of the model being fitted. */
 export interface FittedModel {
@@ -206,7 +206,7 @@ export class LearningRateScheduler extends ModelCallback {
   onEpochBegin(epoch: number): void {
     const optimizer = this.requireModel().optimizer;
     const rate = this.schedule(epoch, optimizer.learningRate);
-    if (!(rate > 0) || !Number.isFinite(rate)) throw new RangeError(`LearningRateScheduler: the schedule returned ${rate} for epoch ${epoch}; expected a positive number`);
+    if (typeof rate !== 'number' || !(rate >= 0) || !Number.isFinite(rate)) throw new RangeError(`LearningRateScheduler: the schedule returned ${describe(rate)} for epoch ${epoch}; expected a finite number >= 0`);
     optimizer.learningRate = rate;
   }
 }
@@ -237,7 +237,10 @@ export class ReduceLROnPlateau extends ModelCallback {
     super();
     const known = optionKeys<ReduceLROnPlateauArgs>({ monitor: true, factor: true, patience: true, mode: true, minDelta: true, cooldown: true, minLr: true });
     this.args = { monitor: 'val_loss', factor: 0.1, patience: 10, mode: 'auto', minDelta: 1e-4, cooldown: 0, minLr: 0, ...checkOptions('ReduceLROnPlateau', args, known) };
-    if (!(this.args.factor > 0 && this.args.factor < 1)) throw new RangeError(`ReduceLROnPlateau: factor must be in (0, 1), got ${describe(this.args.factor)}`);
+    const { factor, minLr } = this.args;
+    // Keras allows any factor below 1, 0 included (the rate drops straight to minLr).
+    if (typeof factor !== 'number' || !(factor >= 0 && factor < 1)) throw new RangeError(`ReduceLROnPlateau: factor must be in [0, 1), got ${describe(factor)}`);
+    if (typeof minLr !== 'number' || !(minLr >= 0) || !Number.isFinite(minLr)) throw new RangeError(`ReduceLROnPlateau: minLr must be a finite number >= 0, got ${describe(minLr)}`);
     this.monitor = new Monitor(this.args.monitor, this.args.mode, this.args.minDelta);
   }
 

@@ -1,6 +1,11 @@
 /**
- * Losses as differentiable ops: the batch mean of a per-sample loss, Keras' definitions, with
- * probabilities clipped to [1e-7, 1 - 1e-7] so that a prediction of exactly 0 or 1 stays finite.
+ * Losses as differentiable ops: the batch mean of a per-sample loss, with Keras' and TensorFlow.js's
+ * definitions to the float32 bit where it shows:
+ * - probabilities are clipped to [LOW, HIGH], Keras' epsilon 1e-7 cast to float32 as both engines
+ *   do (1 - 1e-7 rounds to 0.99999988), so a prediction of exactly 0 or 1 stays finite and costs
+ *   what it costs there; the gradient is zero where the clip is active, bounds included in the range;
+ * - the categorical cross-entropies first divide each row by its sum, so outputs that do not sum to
+ *   1 (sigmoid units) are normalized as Keras and TF.js normalize them, in forward and backward.
  */
 import { CallContext, gradOf, Workspace } from './autodiff';
 import { lookUpName } from './names';
@@ -8,6 +13,9 @@ import { Tensor, shapeToString } from './tensor';
 
 /** Keras' fuzz factor for logs of probabilities. */
 export const EPSILON = 1e-7;
+/** The clip bounds of probabilities: EPSILON and 1 - EPSILON as float32 tensors hold them (1.0000000117e-7, 0.99999988). */
+const LOW = Math.fround(EPSILON);
+const HIGH = Math.fround(1 - EPSILON);
 
 export type LossName =
   | 'binary_crossentropy'
@@ -77,7 +85,7 @@ export function lossOp(ctx: CallContext, ws: Workspace, loss: LossName, yTrue: T
   let total = 0;
   switch (loss) {
     case 'binary_crossentropy':
-      // mean over every element of -(t log p + (1 - t) log(1 - p)), p clipped
+      // mean over every element of -(t log p + (1 - t) log(1 - p)), p clipped to [LOW, HIGH]
       for (let i = 0; i < p.length; i++) {
         const q = clip(p[i]);
         total -= t[i] * Math.log(q) + (1 - t[i]) * Math.log(1 - q);
@@ -85,13 +93,9 @@ export function lossOp(ctx: CallContext, ws: Workspace, loss: LossName, yTrue: T
       total /= p.length;
       break;
     case 'categorical_crossentropy':
-      // mean over rows of -sum_j t_j log p_j, p clipped
-      for (let i = 0; i < p.length; i++) if (t[i] !== 0) total -= t[i] * Math.log(clip(p[i]));
-      total /= rows;
-      break;
     case 'sparse_categorical_crossentropy':
-      // mean over rows of -log p[label]
-      for (let r = 0; r < rows; r++) total -= Math.log(clip(p[r * cols + t[r]]));
+      // mean over rows of -sum_j t_j log clip(q_j), q = the row divided by its sum
+      for (let r = 0; r < rows; r++) total += rowCrossentropy(loss, t, p, r, cols);
       total /= rows;
       break;
     case 'mean_squared_error':
@@ -115,27 +119,14 @@ export function lossOp(ctx: CallContext, ws: Workspace, loss: LossName, yTrue: T
         // d/dp = -(t/p - (1-t)/(1-p)) / n inside the clip range, 0 where the clip is active
         for (let i = 0; i < p.length; i++) {
           const q = p[i];
-          if (q >= EPSILON && q <= 1 - EPSILON) dp[i] += -s * (t[i] / q - (1 - t[i]) / (1 - q));
+          if (inRange(q)) dp[i] += -s * (t[i] / q - (1 - t[i]) / (1 - q));
         }
         break;
       }
-      case 'categorical_crossentropy': {
-        const s = g / rows;
-        for (let i = 0; i < p.length; i++) {
-          const q = p[i];
-          if (t[i] !== 0 && q >= EPSILON && q <= 1 - EPSILON) dp[i] -= (s * t[i]) / q;
-        }
+      case 'categorical_crossentropy':
+      case 'sparse_categorical_crossentropy':
+        for (let r = 0; r < rows; r++) rowCrossentropyBackward(loss, t, p, r, cols, dp, g / rows);
         break;
-      }
-      case 'sparse_categorical_crossentropy': {
-        const s = g / rows;
-        for (let r = 0; r < rows; r++) {
-          const i = r * cols + t[r];
-          const q = p[i];
-          if (q >= EPSILON && q <= 1 - EPSILON) dp[i] -= s / q;
-        }
-        break;
-      }
       case 'mean_squared_error': {
         const s = (2 * g) / p.length;
         for (let i = 0; i < p.length; i++) dp[i] += s * (p[i] - t[i]);
@@ -151,6 +142,69 @@ export function lossOp(ctx: CallContext, ws: Workspace, loss: LossName, yTrue: T
   return out;
 }
 
+/** p clipped to [LOW, HIGH] (NaN stays NaN). */
 function clip(p: number): number {
-  return p < EPSILON ? EPSILON : p > 1 - EPSILON ? 1 - EPSILON : p;
+  return p < LOW ? LOW : p > HIGH ? HIGH : p;
+}
+
+/** Whether the clip passes p through (its gradient is 1 there, 0 elsewhere; bounds included, as TF.js's clipByValue). */
+function inRange(p: number): boolean {
+  return p >= LOW && p <= HIGH;
+}
+
+/** The target weight of column j in row r: t itself, or 1 at the row's class index for the sparse loss. */
+function targetAt(loss: LossName, t: Float32Array, r: number, j: number, cols: number): number {
+  return loss === 'sparse_categorical_crossentropy' ? (t[r] === j ? 1 : 0) : t[r * cols + j];
+}
+
+/** c_j of a categorical row: p_j, or clip(p_j) for the sparse loss (TF.js and Keras' TensorFlow backend clip it before normalizing). */
+function rowEntry(loss: LossName, p: Float32Array, i: number): number {
+  return loss === 'sparse_categorical_crossentropy' ? clip(p[i]) : p[i];
+}
+
+/** The sum of row r's entries c_j. */
+function rowSum(loss: LossName, p: Float32Array, r: number, cols: number): number {
+  let s = 0;
+  for (let j = 0; j < cols; j++) s += rowEntry(loss, p, r * cols + j);
+  return s;
+}
+
+/**
+ * Row r's categorical cross-entropy as Keras and TF.js compute it: with c_j = rowEntry, s = sum_j c_j
+ * and q_j = c_j / s (the row normalized to sum to 1), -sum_j t_j log clip(q_j).
+ */
+function rowCrossentropy(loss: LossName, t: Float32Array, p: Float32Array, r: number, cols: number): number {
+  const s = rowSum(loss, p, r, cols);
+  let value = 0;
+  // -sum_j t_j log clip(q_j)
+  for (let j = 0; j < cols; j++) {
+    const tj = targetAt(loss, t, r, j, cols);
+    if (tj !== 0) value -= tj * Math.log(clip(rowEntry(loss, p, r * cols + j) / s));
+  }
+  return value;
+}
+
+/**
+ * Adds `scale` * d rowCrossentropy / d p into row r of `dp`. With a_j = d loss / d q_j = -t_j / q_j
+ * where the clip passes q_j (0 elsewhere), the division by the row sum gives
+ * d loss / d c_k = (a_k - sum_j a_j q_j) / s; the sparse loss's first clip passes it on to p_k only
+ * where p_k is inside the clip range.
+ */
+function rowCrossentropyBackward(loss: LossName, t: Float32Array, p: Float32Array, r: number, cols: number, dp: Float32Array, scale: number): void {
+  const o = r * cols;
+  const s = rowSum(loss, p, r, cols);
+  let aq = 0;
+  // sum_j a_j q_j = -(the sum of t_j over the columns where the clip passes q_j)
+  for (let j = 0; j < cols; j++) {
+    const tj = targetAt(loss, t, r, j, cols);
+    if (tj !== 0 && inRange(rowEntry(loss, p, o + j) / s)) aq -= tj;
+  }
+  // d loss / d p_k = (a_k - sum_j a_j q_j) / s, masked by the sparse loss's first clip
+  for (let k = 0; k < cols; k++) {
+    if (loss === 'sparse_categorical_crossentropy' && !inRange(p[o + k])) continue;
+    const tk = targetAt(loss, t, r, k, cols);
+    const q = rowEntry(loss, p, o + k) / s;
+    const a = tk !== 0 && inRange(q) ? -tk / q : 0;
+    dp[o + k] += (scale * (a - aq)) / s;
+  }
 }

@@ -1,23 +1,57 @@
 /**
- * Optimizers with Keras' update rules and defaults. `step(weights)` reads each weight's `grad`
+ * Optimizers with Keras 3's update rules and defaults. `step(weights)` reads each weight's `grad`
  * and updates the weight in place; per-weight state (momenta) is allocated on the first step.
+ * Options are checked strictly: an unknown key, a string for a number or a number out of range
+ * is an Error naming the optimizer and the option.
  */
 import { lookUpName } from './names';
-import { Tensor } from './tensor';
+import { checkOptions, optionKeys } from './options';
+import { describe, Tensor } from './tensor';
+
+/** The value as shown in an error: numbers as they are, anything else described (`the string '0.1'`). */
+function shown(value: unknown): string {
+  return typeof value === 'number' ? String(value) : describe(value);
+}
+
+/** `value` if it is a number passing `ok`; otherwise a TypeError (not a number) or RangeError naming `where` and `name`. */
+function checkNumber(where: string, name: string, value: unknown, ok: (v: number) => boolean, expected: string): number {
+  if (typeof value !== 'number') throw new TypeError(`${where}: ${name} must be ${expected}, got ${shown(value)}`);
+  if (!ok(value)) throw new RangeError(`${where}: ${name} must be ${expected}, got ${shown(value)}`);
+  return value;
+}
+
+/** A finite number >= 0 (learning rates, epsilons; 0 is valid, as in Keras and TF.js). */
+function nonNegative(where: string, name: string, value: unknown): number {
+  return checkNumber(where, name, value, (v) => Number.isFinite(v) && v >= 0, 'a finite number >= 0');
+}
+
+/** A number in [0, 1) (decay rates). */
+function unitOpen(where: string, name: string, value: unknown): number {
+  return checkNumber(where, name, value, (v) => v >= 0 && v < 1, 'a number in [0, 1)');
+}
+
+/** A number in [0, 1] (momenta). */
+function unitClosed(where: string, name: string, value: unknown): number {
+  return checkNumber(where, name, value, (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
+}
+
+/** `true` or `false`, else a TypeError naming `where` and `name`. */
+function checkFlag(where: string, name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`${where}: ${name} must be true or false, got ${shown(value)}`);
+  return value;
+}
 
 /** The base of the optimizers: `step(weights)` updates each weight in place from its gradient. */
 export abstract class Optimizer {
-  /** Step size. May be changed between steps (schedules). */
+  /** Step size (>= 0). May be changed between steps (schedules). */
   learningRate: number;
   /** Number of steps taken. */
   iterations = 0;
   private readonly slots = new Map<Tensor, Float32Array[]>();
 
-  constructor(learningRate: number) {
-    if (!(learningRate > 0) || !Number.isFinite(learningRate)) {
-      throw new RangeError(`${this.constructor.name}: learningRate must be a positive number, got ${learningRate}`);
-    }
-    this.learningRate = learningRate;
+  /** Checks `learningRate` (a finite number >= 0); `where` names the optimizer in error messages. */
+  constructor(learningRate: unknown, where: string = new.target.name) {
+    this.learningRate = nonNegative(where, 'learningRate', learningRate);
   }
 
   /** Updates every weight from its gradient. */
@@ -45,16 +79,20 @@ export abstract class Optimizer {
 
   /** How many state buffers each weight needs. */
   protected abstract readonly slotCount: number;
-  /** Updates one weight `w` from its gradient `g` and state buffers. */
+  /** Updates one weight `w` from its gradient `g` and state buffers (each of `w`'s length). */
   protected abstract update(w: Float32Array, g: Float32Array, state: Float32Array[]): void;
 }
 
 /** Options of `SGD`. */
 export interface SGDArgs {
+  /** Step size (default 0.01; 0 is valid). */
   learningRate?: number;
+  /** Momentum in [0, 1] (default 0). */
   momentum?: number;
+  /** Nesterov momentum (default false). */
   nesterov?: boolean;
 }
+const SGD_KEYS = optionKeys<SGDArgs>({ learningRate: true, momentum: true, nesterov: true });
 
 /** Stochastic gradient descent: v = m v - lr g; w += v (Nesterov: w += m v - lr g). Default lr 0.01. */
 export class SGD extends Optimizer {
@@ -62,12 +100,12 @@ export class SGD extends Optimizer {
   readonly nesterov: boolean;
   protected readonly slotCount: number;
 
-  constructor({ learningRate = 0.01, momentum = 0, nesterov = false }: SGDArgs = {}) {
-    super(learningRate);
-    if (!(momentum >= 0 && momentum <= 1)) throw new RangeError(`SGD: momentum must be in [0, 1], got ${momentum}`);
-    this.momentum = momentum;
-    this.nesterov = nesterov;
-    this.slotCount = momentum > 0 ? 1 : 0;
+  constructor(args?: SGDArgs) {
+    const { learningRate = 0.01, momentum = 0, nesterov = false } = checkOptions('SGD', args, SGD_KEYS);
+    super(learningRate, 'SGD');
+    this.momentum = unitClosed('SGD', 'momentum', momentum);
+    this.nesterov = checkFlag('SGD', 'nesterov', nesterov);
+    this.slotCount = this.momentum > 0 ? 1 : 0;
   }
 
   getConfig(): Record<string, number | boolean> {
@@ -92,82 +130,146 @@ export class SGD extends Optimizer {
 
 /** Options of `Adam`. */
 export interface AdamArgs {
+  /** Step size (default 0.001; 0 is valid). */
   learningRate?: number;
+  /** Decay of the first moment, in [0, 1) (default 0.9). */
   beta1?: number;
+  /** Decay of the second moment, in [0, 1) (default 0.999). */
   beta2?: number;
+  /** Keras' "epsilon hat" (default 1e-7): see `Adam`. */
   epsilon?: number;
+  /** AMSGrad (Reddi et al., 2018): divide by the running maximum of v (default false). */
+  amsgrad?: boolean;
 }
+const ADAM_KEYS = optionKeys<AdamArgs>({ learningRate: true, beta1: true, beta2: true, epsilon: true, amsgrad: true });
 
 /**
- * Adam (Kingma and Ba, 2015) as Keras writes it: the bias corrections folded into the step size,
- * lr_t = lr sqrt(1 - b2^t) / (1 - b1^t), and w -= lr_t m / (sqrt(v) + epsilon).
+ * Adam (Kingma and Ba, 2015) exactly as Keras 3 writes it, with the bias corrections folded into
+ * the step size:
+ *
+ *   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  lr_t = lr sqrt(1 - b2^t) / (1 - b1^t)
+ *   w -= lr_t m / (sqrt(v) + epsilon)
+ *
+ * and with `amsgrad`, vhat = max(vhat, v) used in place of v. Epsilon is Keras' "epsilon hat" (the
+ * formula just before Section 2.1 of the paper), added to sqrt(v) after the bias corrections were
+ * folded into lr_t; TensorFlow.js (and PyTorch) add it to the bias-corrected sqrt(v / (1 - b2^t))
+ * instead (Algorithm 1), which is this rule with epsilon scaled by sqrt(1 - b2^t) (0.03 at the
+ * first step with b2 = 0.999). The two agree when sqrt(v) is far above epsilon and differ for small
+ * gradients: with gradients of 1e-4 to 1e-3 and lr 0.01, the weights are 4e-4 apart after four
+ * steps (spec/optimizers-tfjs.spec.ts). Lamina follows Keras.
  */
 export class Adam extends Optimizer {
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
-  protected readonly slotCount = 2;
+  readonly amsgrad: boolean;
+  protected readonly slotCount: number;
 
-  constructor({ learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7 }: AdamArgs = {}) {
-    super(learningRate);
-    for (const [name, v] of [['beta1', beta1], ['beta2', beta2]] as const) {
-      if (!(v >= 0 && v < 1)) throw new RangeError(`Adam: ${name} must be in [0, 1), got ${v}`);
-    }
-    if (!(epsilon >= 0)) throw new RangeError(`Adam: epsilon must be >= 0, got ${epsilon}`);
-    this.beta1 = beta1;
-    this.beta2 = beta2;
-    this.epsilon = epsilon;
+  constructor(args?: AdamArgs) {
+    const { learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7, amsgrad = false } = checkOptions('Adam', args, ADAM_KEYS);
+    super(learningRate, 'Adam');
+    this.beta1 = unitOpen('Adam', 'beta1', beta1);
+    this.beta2 = unitOpen('Adam', 'beta2', beta2);
+    this.epsilon = nonNegative('Adam', 'epsilon', epsilon);
+    this.amsgrad = checkFlag('Adam', 'amsgrad', amsgrad);
+    this.slotCount = this.amsgrad ? 3 : 2;
   }
 
   getConfig(): Record<string, number | boolean> {
-    return { learning_rate: this.learningRate, beta_1: this.beta1, beta_2: this.beta2, epsilon: this.epsilon };
+    return { learning_rate: this.learningRate, beta_1: this.beta1, beta_2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad };
   }
 
-  protected update(w: Float32Array, g: Float32Array, [m, v]: Float32Array[]): void {
+  protected update(w: Float32Array, g: Float32Array, state: Float32Array[]): void {
     const { beta1: b1, beta2: b2, epsilon: eps } = this;
+    const [m, v] = state;
+    const vHat = this.amsgrad ? state[2] : null;
     const t = this.iterations;
     const lrT = (this.learningRate * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
+    // Elementwise: both moments, then the step (amsgrad: with the running maximum of v).
     for (let i = 0; i < w.length; i++) {
       const gi = g[i];
-      const mi = b1 * m[i] + (1 - b1) * gi;
-      const vi = b2 * v[i] + (1 - b2) * gi * gi;
-      m[i] = mi;
-      v[i] = vi;
-      w[i] -= (lrT * mi) / (Math.sqrt(vi) + eps);
+      m[i] = b1 * m[i] + (1 - b1) * gi;
+      v[i] = b2 * v[i] + (1 - b2) * gi * gi;
+      let vi = v[i];
+      if (vHat !== null) {
+        vi = Math.max(vHat[i], vi);
+        vHat[i] = vi;
+      }
+      w[i] -= (lrT * m[i]) / (Math.sqrt(vi) + eps);
     }
   }
 }
 
 /** Options of `RMSprop`. */
 export interface RMSpropArgs {
+  /** Step size (default 0.001; 0 is valid). */
   learningRate?: number;
+  /** Decay of the mean square (and mean gradient), in [0, 1) (default 0.9). */
   rho?: number;
+  /** Plain (not Nesterov) momentum in [0, 1] (default 0). */
+  momentum?: number;
+  /** Added to the mean square inside the square root (default 1e-7). */
   epsilon?: number;
+  /** Divide by an estimate of the gradient's variance instead of its mean square (default false). */
+  centered?: boolean;
 }
+const RMSPROP_KEYS = optionKeys<RMSpropArgs>({ learningRate: true, rho: true, momentum: true, epsilon: true, centered: true });
 
-/** RMSprop: v = rho v + (1 - rho) g^2; w -= lr g / (sqrt(v) + epsilon). */
+/**
+ * RMSprop exactly as Keras 3 and TensorFlow.js write it, epsilon inside the square root:
+ *
+ *   v = rho v + (1 - rho) g^2
+ *   centered: mg = rho mg + (1 - rho) g, d = v - mg^2 + epsilon;  otherwise d = v + epsilon
+ *   inc = lr g / sqrt(d)
+ *   momentum > 0: mom = momentum mom + inc, w -= mom;  otherwise w -= inc
+ *
+ * (PyTorch divides by sqrt(v) + epsilon instead; the two differ when g is near sqrt(epsilon).)
+ * Centered follows Keras: TensorFlow.js 4.22 subtracts epsilon there (sqrt(v - mg^2 - epsilon)),
+ * which is NaN when the variance estimate is below epsilon.
+ */
 export class RMSprop extends Optimizer {
   readonly rho: number;
+  readonly momentum: number;
   readonly epsilon: number;
-  protected readonly slotCount = 1;
+  readonly centered: boolean;
+  protected readonly slotCount: number;
 
-  constructor({ learningRate = 0.001, rho = 0.9, epsilon = 1e-7 }: RMSpropArgs = {}) {
-    super(learningRate);
-    if (!(rho >= 0 && rho < 1)) throw new RangeError(`RMSprop: rho must be in [0, 1), got ${rho}`);
-    this.rho = rho;
-    this.epsilon = epsilon;
+  constructor(args?: RMSpropArgs) {
+    const { learningRate = 0.001, rho = 0.9, momentum = 0, epsilon = 1e-7, centered = false } = checkOptions('RMSprop', args, RMSPROP_KEYS);
+    super(learningRate, 'RMSprop');
+    this.rho = unitOpen('RMSprop', 'rho', rho);
+    this.momentum = unitClosed('RMSprop', 'momentum', momentum);
+    this.epsilon = nonNegative('RMSprop', 'epsilon', epsilon);
+    this.centered = checkFlag('RMSprop', 'centered', centered);
+    // Slots: the mean square v, then the mean gradient mg if centered, then the momentum if any.
+    this.slotCount = 1 + (this.centered ? 1 : 0) + (this.momentum > 0 ? 1 : 0);
   }
 
   getConfig(): Record<string, number | boolean> {
-    return { learning_rate: this.learningRate, rho: this.rho, epsilon: this.epsilon };
+    return { learning_rate: this.learningRate, rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
   }
 
-  protected update(w: Float32Array, g: Float32Array, [v]: Float32Array[]): void {
-    const { rho, epsilon: eps, learningRate: lr } = this;
+  protected update(w: Float32Array, g: Float32Array, state: Float32Array[]): void {
+    const { rho, epsilon: eps, learningRate: lr, momentum } = this;
+    const v = state[0];
+    const mg = this.centered ? state[1] : null;
+    const mom = momentum > 0 ? state[state.length - 1] : null;
+    // Elementwise: the running averages, the increment, then the (momentum) step.
     for (let i = 0; i < w.length; i++) {
-      const vi = rho * v[i] + (1 - rho) * g[i] * g[i];
-      v[i] = vi;
-      w[i] -= (lr * g[i]) / (Math.sqrt(vi) + eps);
+      const gi = g[i];
+      v[i] = rho * v[i] + (1 - rho) * gi * gi;
+      let d = v[i] + eps;
+      if (mg !== null) {
+        mg[i] = rho * mg[i] + (1 - rho) * gi;
+        d = v[i] - mg[i] * mg[i] + eps;
+      }
+      const inc = (lr * gi) / Math.sqrt(d);
+      if (mom !== null) {
+        mom[i] = momentum * mom[i] + inc;
+        w[i] -= mom[i];
+      } else {
+        w[i] -= inc;
+      }
     }
   }
 }
@@ -178,16 +280,21 @@ const KNOWN: Record<string, () => Optimizer> = {
   rmsprop: () => new RMSprop(),
 };
 
-/** An optimizer from its saved class name and Keras config (as `getConfig` writes it). */
-export function optimizerFromConfig(className: string, config: Record<string, number | boolean>): Optimizer {
-  const n = (key: string): number | undefined => (typeof config[key] === 'number' ? (config[key] as number) : undefined);
+/**
+ * An optimizer from its saved class name and Keras config (as `getConfig` writes it: snake_case,
+ * `momentum`, `centered`, `amsgrad` included). A missing setting takes its default; a setting of
+ * the wrong type or out of range is an Error from the optimizer's constructor, naming it.
+ */
+export function optimizerFromConfig(className: string, config: Record<string, unknown>): Optimizer {
+  // A setting as saved, or undefined (the default) when absent or null.
+  const get = <T>(key: string): T | undefined => (config[key] === undefined || config[key] === null ? undefined : (config[key] as T));
   switch (className.toLowerCase()) {
     case 'adam':
-      return new Adam({ learningRate: n('learning_rate'), beta1: n('beta_1'), beta2: n('beta_2'), epsilon: n('epsilon') });
+      return new Adam({ learningRate: get('learning_rate'), beta1: get('beta_1'), beta2: get('beta_2'), epsilon: get('epsilon'), amsgrad: get('amsgrad') });
     case 'sgd':
-      return new SGD({ learningRate: n('learning_rate'), momentum: n('momentum'), nesterov: config.nesterov === true });
+      return new SGD({ learningRate: get('learning_rate'), momentum: get('momentum'), nesterov: get('nesterov') });
     case 'rmsprop':
-      return new RMSprop({ learningRate: n('learning_rate'), rho: n('rho'), epsilon: n('epsilon') });
+      return new RMSprop({ learningRate: get('learning_rate'), rho: get('rho'), momentum: get('momentum'), epsilon: get('epsilon'), centered: get('centered') });
     default:
       throw new Error(`Unknown optimizer class '${className}' in a saved model; known: SGD, Adam, RMSprop`);
   }
