@@ -137,6 +137,52 @@ function finalState(ws: Workspace, key: string, sz: RnnSizes, states: Float32Arr
 }
 
 /**
+ * One kind of recurrent cell, as `runSequence` drives it: the buffers it reads its input from and
+ * keeps its states in, its forward over every step, and its backward through time.
+ */
+interface SequenceCell {
+  /** Workspace key prefix of the op (`lstm`, `gru`, `rnn`). */
+  key: string;
+  /** [time, batch, features]: the input in step order, filled by `runSequence`. */
+  xs: Float32Array;
+  /** [h] or [h, c]: state buffers [time + 1, batch, units], slot 0 the initial state. */
+  states: Float32Array[];
+  forward(): void;
+  /** Adds into the gradients named in `args`, writes d(loss)/d(xs) into `dxs` (when not null); `finals` are the returned final states. */
+  backward(args: RecurrentBackwardArgs, dxs: Float32Array | null, finals: Tensor[]): void;
+}
+
+/**
+ * What every recurrent op does around its cell: the input made time-major with the input mask
+ * applied once, the initial states, the cell's forward, the output and final states; then one
+ * tape entry whose backward runs the cell's backpropagation through time and scatters dx back.
+ */
+function runSequence(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor | null,
+  opts: RecurrentOpOptions, p: Prepared, cell: SequenceCell): RecurrentOpResult {
+  const { batch, time, features, units } = p.sz;
+  gatherSteps(x.data, p.inputMask, cell.xs, batch, time, features, p.backwards);
+  cell.states.forEach((s, i) => setInitial(s, opts.initialState?.[i], batch * units));
+  cell.forward();
+  const y = writeOutput(ws, cell.key, p, cell.states[0]);
+  const finals = opts.returnState ? cell.states.map((s, i) => finalState(ws, `${cell.key}.final${i}`, p.sz, s)) : [];
+
+  ctx.tape?.record(y, () => {
+    const dxs = x.requiresGrad ? ws.get(`${cell.key}.dxs`, [time, batch, features]).data : null;
+    cell.backward(backwardArgs(y, p, finals, kernel, recurrentKernel, bias, opts.initialState?.[0] ?? null), dxs, finals);
+    // dx[b, t, :] += dxs[s, b, :] * inputMask[b, :]
+    const dx = gradOf(x);
+    if (dx !== null && dxs !== null) scatterSteps(dxs, p.inputMask, dx, batch, time, features, p.backwards);
+  });
+  recordStates(ctx, finals);
+  return { output: y, states: finals };
+}
+
+/** The weights' arrays, as the cell kernels take them. */
+function weightArrays(kernel: Tensor, recurrentKernel: Tensor, bias: Tensor | null): { kernel: Float32Array; recurrentKernel: Float32Array; bias: Float32Array | null } {
+  return { kernel: kernel.data, recurrentKernel: recurrentKernel.data, bias: bias !== null ? bias.data : null };
+}
+
+/**
  * LSTM over a sequence (Keras gates i, f, c, o).
  * x [batch, time, features], kernel [features, 4u], recurrentKernel [units, 4u], bias [4u] or null
  * -> output [batch, units] or [batch, time, units]; with `returnState`, states [h_T, c_T] ([batch, units] each).
@@ -145,7 +191,6 @@ export function lstm(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Tensor,
   bias: Tensor | null, opts: RecurrentOpOptions = {}): RecurrentOpResult {
   const p = prepare('lstm', x, kernel, recurrentKernel, 4, 2, opts);
   const { batch, time, features, units } = p.sz;
-  const size = batch * units;
   const buf = {
     xs: ws.get('lstm.xs', [time, batch, features]).data,
     gates: ws.get('lstm.gates', [time, batch, 4 * units]).data,
@@ -154,35 +199,23 @@ export function lstm(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Tensor,
     actC: ws.get('lstm.actC', [time, batch, units]).data,
     hMasked: p.recurrentMask !== null ? ws.get('lstm.hMasked', [time, batch, units]).data : null,
   };
-  const w = { kernel: kernel.data, recurrentKernel: recurrentKernel.data, bias: bias !== null ? bias.data : null };
-  // Time-major input with the input mask applied once, the initial states, then every step.
-  gatherSteps(x.data, p.inputMask, buf.xs, batch, time, features, p.backwards);
-  setInitial(buf.h, opts.initialState?.[0], size);
-  setInitial(buf.c, opts.initialState?.[1], size);
-  lstmForward(p.sz, w, p.recurrentMask, buf, p.act, p.recAct);
-  const y = writeOutput(ws, 'lstm', p, buf.h);
-  const states = opts.returnState ? [finalState(ws, 'lstm.hT', p.sz, buf.h), finalState(ws, 'lstm.cT', p.sz, buf.c)] : [];
-
-  ctx.tape?.record(y, () => {
-    const grads = {
-      dGates: ws.get('lstm.dGates', [time, batch, 4 * units]).data,
-      dh: ws.get('lstm.dh', [batch, units]).data,
-      dc: ws.get('lstm.dc', [batch, units]).data,
-      dxs: x.requiresGrad ? ws.get('lstm.dxs', [time, batch, features]).data : null,
-    };
-    const h0 = opts.initialState?.[0] ?? null;
-    const c0 = opts.initialState?.[1] ?? null;
-    lstmBackward(p.sz, w, p.recurrentMask, buf, grads, {
-      ...backwardArgs(y, p, states, kernel, recurrentKernel, bias, h0),
-      dcLast: states.length > 0 ? gradOf(states[1]) : null,
-      dc0: gradOf(c0),
-    }, p.act, p.recAct);
-    // dx[b, t, :] += dxs[s, b, :] * inputMask[b, :]
-    const dx = gradOf(x);
-    if (dx !== null && grads.dxs !== null) scatterSteps(grads.dxs, p.inputMask, dx, batch, time, features, p.backwards);
+  const w = weightArrays(kernel, recurrentKernel, bias);
+  return runSequence(ctx, ws, x, kernel, recurrentKernel, bias, opts, p, {
+    key: 'lstm',
+    xs: buf.xs,
+    states: [buf.h, buf.c],
+    forward: () => lstmForward(p.sz, w, p.recurrentMask, buf, p.act, p.recAct),
+    backward: (args, dxs, finals) => {
+      const grads = {
+        dGates: ws.get('lstm.dGates', [time, batch, 4 * units]).data,
+        dh: ws.get('lstm.dh', [batch, units]).data,
+        dc: ws.get('lstm.dc', [batch, units]).data,
+        dxs,
+      };
+      const dcLast = finals.length > 1 ? gradOf(finals[1]) : null;
+      lstmBackward(p.sz, w, p.recurrentMask, buf, grads, { ...args, dcLast, dc0: gradOf(opts.initialState?.[1] ?? null) }, p.act, p.recAct);
+    },
   });
-  recordStates(ctx, states);
-  return { output: y, states };
 }
 
 /**
@@ -200,12 +233,12 @@ export function gru(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Tensor, 
   if (bias !== null && bias.size !== biasSize) {
     throw new RangeError(`gru: bias must be ${resetAfter ? `[2, ${3 * units}]` : `[${3 * units}]`} with resetAfter ${resetAfter}, got ${shapeToString(bias.shape)}`);
   }
-  return resetAfter ? gruResetAfter(ctx, ws, x, kernel, recurrentKernel, bias, opts, p) : gruResetBefore(ctx, ws, x, kernel, recurrentKernel, bias, opts, p);
+  const cell = resetAfter ? gruResetAfterCell(ws, p, weightArrays(kernel, recurrentKernel, bias)) : gruResetBeforeCell(ws, p, weightArrays(kernel, recurrentKernel, bias));
+  return runSequence(ctx, ws, x, kernel, recurrentKernel, bias, opts, p, cell);
 }
 
-/** `gru` with resetAfter true (kernels/gru.ts). */
-function gruResetAfter(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Tensor, recurrentKernel: Tensor,
-  bias: Tensor | null, opts: RecurrentOpOptions, p: Prepared): RecurrentOpResult {
+/** The GRU cell with resetAfter true (kernels/gru.ts). */
+function gruResetAfterCell(ws: Workspace, p: Prepared, w: ReturnType<typeof weightArrays>): SequenceCell {
   const { batch, time, features, units } = p.sz;
   const buf = {
     xs: ws.get('gru.xs', [time, batch, features]).data,
@@ -214,35 +247,26 @@ function gruResetAfter(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Tenso
     h: ws.get('gru.h', [time + 1, batch, units]).data,
     hMasked: p.recurrentMask !== null ? ws.get('gru.hMasked', [time, batch, units]).data : null,
   };
-  const w = { kernel: kernel.data, recurrentKernel: recurrentKernel.data, bias: bias !== null ? bias.data : null };
-  // Time-major input with the input mask applied once, the initial state, then every step.
-  gatherSteps(x.data, p.inputMask, buf.xs, batch, time, features, p.backwards);
-  setInitial(buf.h, opts.initialState?.[0], batch * units);
-  gruForward(p.sz, w, p.recurrentMask, buf, p.act, p.recAct);
-  const y = writeOutput(ws, 'gru', p, buf.h);
-  const states = opts.returnState ? [finalState(ws, 'gru.hT', p.sz, buf.h)] : [];
-
-  ctx.tape?.record(y, () => {
-    const grads = {
-      dGates: ws.get('gru.dGates', [time, batch, 3 * units]).data,
-      dInner: ws.get('gru.dInner', [time, batch, 3 * units]).data,
-      dh: ws.get('gru.dh', [batch, units]).data,
-      dhDirect: ws.get('gru.dhDirect', [batch, units]).data,
-      dxs: x.requiresGrad ? ws.get('gru.dxs', [time, batch, features]).data : null,
-    };
-    const h0 = opts.initialState?.[0] ?? null;
-    gruBackward(p.sz, w, p.recurrentMask, buf, grads, backwardArgs(y, p, states, kernel, recurrentKernel, bias, h0), p.act, p.recAct);
-    // dx[b, t, :] += dxs[s, b, :] * inputMask[b, :]
-    const dx = gradOf(x);
-    if (dx !== null && grads.dxs !== null) scatterSteps(grads.dxs, p.inputMask, dx, batch, time, features, p.backwards);
-  });
-  recordStates(ctx, states);
-  return { output: y, states };
+  return {
+    key: 'gru',
+    xs: buf.xs,
+    states: [buf.h],
+    forward: () => gruForward(p.sz, w, p.recurrentMask, buf, p.act, p.recAct),
+    backward: (args, dxs) => {
+      const grads = {
+        dGates: ws.get('gru.dGates', [time, batch, 3 * units]).data,
+        dInner: ws.get('gru.dInner', [time, batch, 3 * units]).data,
+        dh: ws.get('gru.dh', [batch, units]).data,
+        dhDirect: ws.get('gru.dhDirect', [batch, units]).data,
+        dxs,
+      };
+      gruBackward(p.sz, w, p.recurrentMask, buf, grads, args, p.act, p.recAct);
+    },
+  };
 }
 
-/** `gru` with resetAfter false (kernels/gru-reset-before.ts). */
-function gruResetBefore(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Tensor, recurrentKernel: Tensor,
-  bias: Tensor | null, opts: RecurrentOpOptions, p: Prepared): RecurrentOpResult {
+/** The GRU cell with resetAfter false (kernels/gru-reset-before.ts). */
+function gruResetBeforeCell(ws: Workspace, p: Prepared, w: ReturnType<typeof weightArrays>): SequenceCell {
   const { batch, time, features, units } = p.sz;
   const buf = {
     xs: ws.get('gru.xs', [time, batch, features]).data,
@@ -255,34 +279,26 @@ function gruResetBefore(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Tens
     kernelZr: ws.get('gru.kernelZr', [units, 2 * units]).data,
     kernelH: ws.get('gru.kernelH', [units, units]).data,
   };
-  const w = { kernel: kernel.data, recurrentKernel: recurrentKernel.data, bias: bias !== null ? bias.data : null };
-  // Time-major input with the input mask applied once, the initial state, then every step.
-  gatherSteps(x.data, p.inputMask, buf.xs, batch, time, features, p.backwards);
-  setInitial(buf.h, opts.initialState?.[0], batch * units);
-  gruResetBeforeForward(p.sz, w, p.recurrentMask, buf, p.act, p.recAct);
-  const y = writeOutput(ws, 'gru', p, buf.h);
-  const states = opts.returnState ? [finalState(ws, 'gru.hT', p.sz, buf.h)] : [];
-
-  ctx.tape?.record(y, () => {
-    const grads = {
-      dGates: ws.get('gru.dGates', [time, batch, 3 * units]).data,
-      dInnerZr: ws.get('gru.dInnerZr', [time, batch, 2 * units]).data,
-      dInnerH: ws.get('gru.dInnerH', [time, batch, units]).data,
-      dh: ws.get('gru.dh', [batch, units]).data,
-      dhDirect: ws.get('gru.dhDirect', [batch, units]).data,
-      dResetState: ws.get('gru.dResetState', [batch, units]).data,
-      dKernelZr: ws.get('gru.dKernelZr', [units, 2 * units]).data,
-      dKernelH: ws.get('gru.dKernelH', [units, units]).data,
-      dxs: x.requiresGrad ? ws.get('gru.dxs', [time, batch, features]).data : null,
-    };
-    const h0 = opts.initialState?.[0] ?? null;
-    gruResetBeforeBackward(p.sz, w, p.recurrentMask, buf, grads, backwardArgs(y, p, states, kernel, recurrentKernel, bias, h0), p.act, p.recAct);
-    // dx[b, t, :] += dxs[s, b, :] * inputMask[b, :]
-    const dx = gradOf(x);
-    if (dx !== null && grads.dxs !== null) scatterSteps(grads.dxs, p.inputMask, dx, batch, time, features, p.backwards);
-  });
-  recordStates(ctx, states);
-  return { output: y, states };
+  return {
+    key: 'gru',
+    xs: buf.xs,
+    states: [buf.h],
+    forward: () => gruResetBeforeForward(p.sz, w, p.recurrentMask, buf, p.act, p.recAct),
+    backward: (args, dxs) => {
+      const grads = {
+        dGates: ws.get('gru.dGates', [time, batch, 3 * units]).data,
+        dInnerZr: ws.get('gru.dInnerZr', [time, batch, 2 * units]).data,
+        dInnerH: ws.get('gru.dInnerH', [time, batch, units]).data,
+        dh: ws.get('gru.dh', [batch, units]).data,
+        dhDirect: ws.get('gru.dhDirect', [batch, units]).data,
+        dResetState: ws.get('gru.dResetState', [batch, units]).data,
+        dKernelZr: ws.get('gru.dKernelZr', [units, 2 * units]).data,
+        dKernelH: ws.get('gru.dKernelH', [units, units]).data,
+        dxs,
+      };
+      gruResetBeforeBackward(p.sz, w, p.recurrentMask, buf, grads, args, p.act, p.recAct);
+    },
+  };
 }
 
 /**
@@ -300,28 +316,17 @@ export function simpleRnn(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Te
     h: ws.get('rnn.h', [time + 1, batch, units]).data,
     hMasked: p.recurrentMask !== null ? ws.get('rnn.hMasked', [time, batch, units]).data : null,
   };
-  const w = { kernel: kernel.data, recurrentKernel: recurrentKernel.data, bias: bias !== null ? bias.data : null };
-  // Time-major input with the input mask applied once, the initial state, then every step.
-  gatherSteps(x.data, p.inputMask, buf.xs, batch, time, features, p.backwards);
-  setInitial(buf.h, opts.initialState?.[0], batch * units);
-  simpleRnnForward(p.sz, w, p.recurrentMask, buf, p.act);
-  const y = writeOutput(ws, 'rnn', p, buf.h);
-  const states = opts.returnState ? [finalState(ws, 'rnn.hT', p.sz, buf.h)] : [];
-
-  ctx.tape?.record(y, () => {
-    const grads = {
-      dPre: ws.get('rnn.dPre', [time, batch, units]).data,
-      dh: ws.get('rnn.dh', [batch, units]).data,
-      dxs: x.requiresGrad ? ws.get('rnn.dxs', [time, batch, features]).data : null,
-    };
-    const h0 = opts.initialState?.[0] ?? null;
-    simpleRnnBackward(p.sz, w, p.recurrentMask, buf, grads, backwardArgs(y, p, states, kernel, recurrentKernel, bias, h0), p.act);
-    // dx[b, t, :] += dxs[s, b, :] * inputMask[b, :]
-    const dx = gradOf(x);
-    if (dx !== null && grads.dxs !== null) scatterSteps(grads.dxs, p.inputMask, dx, batch, time, features, p.backwards);
+  const w = weightArrays(kernel, recurrentKernel, bias);
+  return runSequence(ctx, ws, x, kernel, recurrentKernel, bias, opts, p, {
+    key: 'rnn',
+    xs: buf.xs,
+    states: [buf.h],
+    forward: () => simpleRnnForward(p.sz, w, p.recurrentMask, buf, p.act),
+    backward: (args, dxs) => {
+      const grads = { dPre: ws.get('rnn.dPre', [time, batch, units]).data, dh: ws.get('rnn.dh', [batch, units]).data, dxs };
+      simpleRnnBackward(p.sz, w, p.recurrentMask, buf, grads, args, p.act);
+    },
   });
-  recordStates(ctx, states);
-  return { output: y, states };
 }
 
 /** The backward arguments every recurrent op shares: upstream gradients in, weight gradients out. */
