@@ -105,7 +105,7 @@ beforeAll(async () => {
 afterAll(() => {
   fs.rmSync(base, { recursive: true, force: true });
   // The figures, for the record (jest prints console output of a passing spec only with --verbose).
-  const rows = Object.entries(measured).map(([k, o]) => `${k}: ${o.ok ? 'loaded' : 'Error'} in ${o.ms.toFixed(1)} ms, +${o.extraMB.toFixed(1)} MB peak RSS, +${o.heapMB.toFixed(1)} MB heap, stall ${o.stallMs.toFixed(1)} ms`);
+  const rows = Object.entries(measured).map(([k, o]) => `${k}: ${o.ok ? 'loaded' : 'Error'} in ${o.ms.toFixed(1)} ms, +${o.extraMB.toFixed(1)} MB peak RSS, +${o.heapMB.toFixed(1)} MB heap, stall ${o.stallMs.toFixed(1)} ms${o.ok ? '' : `: ${(o.message ?? '').slice(0, 160)}`}`);
   if (process.env.LAMINA_REPORT) console.log(rows.join('\n'));
 });
 
