@@ -36,7 +36,7 @@ export { summaryText } from './lib/summary';
 
 // Layers
 export { Layer } from './lib/layer';
-export type { LayerArgs } from './lib/layer';
+export type { LayerArgs, WeightShape } from './lib/layer';
 export { Dense } from './layers/dense';
 export type { DenseArgs } from './layers/dense';
 export { Dropout, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, GaussianDropout, GaussianNoise, AlphaDropout } from './layers/dropout';
@@ -60,8 +60,9 @@ export type { RecurrentArgs, LSTMArgs, GRUArgs } from './layers/recurrent';
 
 // Saving and loading (TensorFlow.js's layers-model format)
 export { loadModel, modelFromArtifacts, layerFromConfig, registerLayerClass } from './layers/serialization';
-export { modelToArtifacts, readArtifacts } from './lib/serialization';
-export type { ModelArtifacts, WeightSpec, TrainingJson } from './lib/serialization';
+export type { LoadModelOptions } from './layers/serialization';
+export { modelToArtifacts, readArtifacts, MAX_MODEL_JSON_BYTES, MAX_JSON_DEPTH, MAX_LAYERS } from './lib/serialization';
+export type { ModelArtifacts, ArtifactsHead, WeightSpec, TrainingJson } from './lib/serialization';
 
 // Experiments: Monte Carlo dropout, repeated evaluation, grid search
 export { predictMC } from './lib/monte-carlo';

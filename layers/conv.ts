@@ -15,7 +15,7 @@ import { CallContext } from '../lib/autodiff';
 import { Constraint, resolveConstraint } from '../lib/constraints';
 import { conv1d, conv2d, Padding } from '../lib/conv-ops';
 import { Initializer, resolveInitializer } from '../lib/initializers';
-import { BuildRandom, KERNEL_BIAS_KEYS, Layer, kernelBiasConfig, KernelBiasArgs } from '../lib/layer';
+import { BuildRandom, KERNEL_BIAS_KEYS, Layer, kernelBiasConfig, KernelBiasArgs, WeightShape } from '../lib/layer';
 import { moreOptionKeys } from '../lib/options';
 import { shapeToString, Tensor } from '../lib/tensor';
 
@@ -127,10 +127,17 @@ abstract class Conv extends Layer {
     };
   }
 
-  protected override createWeights(inputShape: readonly number[], random: BuildRandom): void {
+  /** kernel [...kernelSize, inChannels, filters] and bias [filters] (without `useBias`, only the kernel). */
+  override weightShapes(inputShape: readonly number[]): WeightShape[] {
     const inChannels = inputShape[inputShape.length - 1];
-    this.addWeight('kernel', [...this.kernelSize, inChannels, this.filters], (w) => this.kernelInitializer.fill(w, random.init), this.kernelConstraint);
-    if (this.useBias) this.addWeight('bias', [this.filters], (w) => this.biasInitializer.fill(w, random.init), this.biasConstraint);
+    const shapes = [{ name: 'kernel', shape: [...this.kernelSize, inChannels, this.filters] }];
+    if (this.useBias) shapes.push({ name: 'bias', shape: [this.filters] });
+    return shapes;
+  }
+
+  protected override createWeights(_inputShape: readonly number[], random: BuildRandom): void {
+    this.addWeight('kernel', (w) => this.kernelInitializer.fill(w, random.init), this.kernelConstraint);
+    if (this.useBias) this.addWeight('bias', (w) => this.biasInitializer.fill(w, random.init), this.biasConstraint);
   }
 }
 

@@ -8,7 +8,7 @@ import { ActivationName, resolveActivation } from '../lib/activations';
 import { CallContext } from '../lib/autodiff';
 import { Constraint, resolveConstraint } from '../lib/constraints';
 import { Initializer, resolveInitializer } from '../lib/initializers';
-import { BuildRandom, KERNEL_BIAS_KEYS, kernelBiasConfig, KernelBiasArgs, Layer } from '../lib/layer';
+import { BuildRandom, KERNEL_BIAS_KEYS, kernelBiasConfig, KernelBiasArgs, Layer, WeightShape } from '../lib/layer';
 import { dense } from '../lib/ops';
 import { Tensor, describe } from '../lib/tensor';
 
@@ -59,10 +59,17 @@ export class Dense extends Layer {
     return [...inputShape.slice(0, -1), this.units];
   }
 
-  protected override createWeights(inputShape: readonly number[], random: BuildRandom): void {
+  /** kernel [in, units] and bias [units] (without `useBias`, only the kernel). */
+  override weightShapes(inputShape: readonly number[]): WeightShape[] {
     const inDim = inputShape[inputShape.length - 1];
-    this.addWeight('kernel', [inDim, this.units], (w) => this.kernelInitializer.fill(w, random.init), this.kernelConstraint);
-    if (this.useBias) this.addWeight('bias', [this.units], (w) => this.biasInitializer.fill(w, random.init), this.biasConstraint);
+    const shapes = [{ name: 'kernel', shape: [inDim, this.units] }];
+    if (this.useBias) shapes.push({ name: 'bias', shape: [this.units] });
+    return shapes;
+  }
+
+  protected override createWeights(_inputShape: readonly number[], random: BuildRandom): void {
+    this.addWeight('kernel', (w) => this.kernelInitializer.fill(w, random.init), this.kernelConstraint);
+    if (this.useBias) this.addWeight('bias', (w) => this.biasInitializer.fill(w, random.init), this.biasConstraint);
   }
 
   override getConfig(): Record<string, unknown> {

@@ -23,7 +23,7 @@ import { ActivationName, resolveActivation } from '../lib/activations';
 import { CallContext } from '../lib/autodiff';
 import { Constraint, resolveConstraint } from '../lib/constraints';
 import { Initializer, resolveInitializer } from '../lib/initializers';
-import { BuildRandom, KERNEL_BIAS_KEYS, Layer, serializeObject, kernelBiasConfig, KernelBiasArgs } from '../lib/layer';
+import { BuildRandom, KERNEL_BIAS_KEYS, Layer, serializeObject, kernelBiasConfig, KernelBiasArgs, WeightShape } from '../lib/layer';
 import { moreOptionKeys } from '../lib/options';
 import { RandomStream, Seed } from '../lib/random';
 import { gru, lstm, RecurrentOpOptions, RecurrentOpResult, simpleRnn } from '../lib/recurrent-ops';
@@ -216,12 +216,21 @@ export abstract class RecurrentLayer extends Layer {
     this.biasInitializer.fill(b, random);
   }
 
-  protected override createWeights(inputShape: readonly number[], random: BuildRandom): void {
-    const features = inputShape[1];
+  /** kernel [features, gates * units], recurrent_kernel [units, gates * units], bias `biasShape()` (with `useBias`). */
+  override weightShapes(inputShape: readonly number[]): WeightShape[] {
     const cols = this.gates * this.units;
-    this.addWeight('kernel', [features, cols], (w) => this.kernelInitializer.fill(w, random.init), this.kernelConstraint);
-    this.addWeight('recurrent_kernel', [this.units, cols], (w) => this.recurrentInitializer.fill(w, random.init), this.recurrentConstraint);
-    if (this.useBias) this.addWeight('bias', this.biasShape(), (w) => this.fillBias(w, random.init), this.biasConstraint);
+    const shapes = [
+      { name: 'kernel', shape: [inputShape[1], cols] },
+      { name: 'recurrent_kernel', shape: [this.units, cols] },
+    ];
+    if (this.useBias) shapes.push({ name: 'bias', shape: this.biasShape() });
+    return shapes;
+  }
+
+  protected override createWeights(_inputShape: readonly number[], random: BuildRandom): void {
+    this.addWeight('kernel', (w) => this.kernelInitializer.fill(w, random.init), this.kernelConstraint);
+    this.addWeight('recurrent_kernel', (w) => this.recurrentInitializer.fill(w, random.init), this.recurrentConstraint);
+    if (this.useBias) this.addWeight('bias', (w) => this.fillBias(w, random.init), this.biasConstraint);
     this.maskState = new RandomStream(this.ownSeed !== undefined ? String(this.ownSeed) : `${random.layerSeed}/noise`).bitState();
   }
 

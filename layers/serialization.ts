@@ -2,14 +2,21 @@
  * Loading models saved in TensorFlow.js's layers-model format (by Lamina's `model.save` or by
  * TensorFlow.js): each layer's Keras config becomes the Lamina layer of the same class, the
  * weights are checked against the layers' shapes and copied in, and a model saved compiled comes
- * back compiled. Everything is checked before the model is returned.
+ * back compiled.
+ *
+ * Order of work, so that a hostile file costs little: lib/serialization.ts reads and checks
+ * model.json and measures the weight files; the layers are constructed (not built) and every
+ * weight's shape is computed from their configs (`Layer.plannedWeights`) and compared with the
+ * manifest; only then are the weight bytes read, checked for NaN and infinities, and the layers
+ * built (their weights allocated) and filled.
  */
 import { Constraint, MaxNorm, NonNeg, UnitNorm } from '../lib/constraints';
 import { Layer, LayerArgs } from '../lib/layer';
-import { optimizerFromConfig } from '../lib/optimizers';
-import { checkArtifacts, LayerJson, ModelArtifacts, readArtifacts } from '../lib/serialization';
+import { Optimizer, optimizerFromConfig } from '../lib/optimizers';
+import { checkOptions, optionKeys } from '../lib/options';
+import { ArtifactsHead, brief, checkArtifacts, LayerJson, ModelArtifacts, readArtifacts, TrainingJson, WeightSpec } from '../lib/serialization';
 import { Sequential } from '../lib/sequential';
-import { shapeToString, Tensor } from '../lib/tensor';
+import { shapeToString, sizeOf, Tensor } from '../lib/tensor';
 import { Dense } from './dense';
 import { AlphaDropout, Dropout, GaussianDropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D } from './dropout';
 import { GRU, LSTM, RecurrentArgs, SimpleRNN } from './recurrent';
@@ -27,6 +34,11 @@ import {
 } from './pooling';
 import { Flatten, Reshape } from './reshape';
 
+/** A layer's name from its config, for an error message (cut short, whatever it holds). */
+function layerLabel(config: Record<string, unknown>): string {
+  return typeof config.name === 'string' ? config.name.slice(0, 100) : brief(config.name);
+}
+
 /** Reads typed values out of one layer's config, with errors that name the layer and the key. */
 export class ConfigReader {
   constructor(
@@ -35,7 +47,7 @@ export class ConfigReader {
   ) {}
 
   private fail(key: string, expected: string): never {
-    throw new Error(`loadModel: layer '${String(this.config.name)}' (${this.className}): config.${key} should be ${expected}, got ${JSON.stringify(this.config[key])}`);
+    throw new Error(`loadModel: layer '${layerLabel(this.config)}' (${this.className}): config.${key} should be ${expected}, got ${brief(this.config[key])}`);
   }
 
   number(key: string): number {
@@ -146,7 +158,7 @@ const FACTORIES: Record<string, LayerFactory> = {
 /** Only channels-last data is supported by the convolution and pooling layers. */
 function channelsLast(c: ConfigReader): void {
   if (c.string('data_format', 'channels_last') !== 'channels_last') {
-    throw new Error(`loadModel: layer '${String(c.config.name)}' (${c.className}) uses data_format 'channels_first'; Lamina's convolutions and pools are channels-last`);
+    throw new Error(`loadModel: layer '${layerLabel(c.config)}' (${c.className}) uses data_format 'channels_first'; Lamina's convolutions and pools are channels-last`);
   }
 }
 
@@ -155,7 +167,7 @@ function convArgs(c: ConfigReader): ConvArgs {
   channelsLast(c);
   const dilation = c.config.dilation_rate === undefined || c.config.dilation_rate === null ? [1] : c.numbers('dilation_rate');
   if (dilation.some((d) => d !== 1)) {
-    throw new Error(`loadModel: layer '${String(c.config.name)}' (${c.className}) has a dilation rate other than 1, which Lamina does not implement`);
+    throw new Error(`loadModel: layer '${layerLabel(c.config)}' (${c.className}) has a dilation rate other than 1, which Lamina does not implement`);
   }
   return {
     ...c.common(),
@@ -206,79 +218,171 @@ export function layerFromConfig(json: LayerJson): Layer {
   const className = json?.class_name;
   const factory = typeof className === 'string' && Object.prototype.hasOwnProperty.call(FACTORIES, className) ? FACTORIES[className] : undefined;
   if (factory === undefined) {
-    throw new Error(`loadModel: unknown layer class ${JSON.stringify(json?.class_name)}; Lamina loads ${Object.keys(FACTORIES).join(', ')}`);
+    throw new Error(`loadModel: unknown layer class ${brief(json?.class_name)}; Lamina loads ${Object.keys(FACTORIES).join(', ')}`);
   }
-  return factory(new ConfigReader(json.class_name, json.config ?? {}));
+  const config = json.config ?? {};
+  if (typeof config !== 'object' || Array.isArray(config)) throw new Error(`loadModel: layer of class ${className}: config should be an object, got ${brief(config)}`);
+  return factory(new ConfigReader(json.class_name, config));
 }
 
-/** Builds the model the artifacts describe, with their weights (and compiled, if saved compiled). */
-export function modelFromArtifacts(artifacts: ModelArtifacts, source = 'artifacts'): Sequential {
-  checkArtifacts(artifacts, source);
+/** Options of `loadModel` and `modelFromArtifacts`. */
+export interface LoadModelOptions {
+  /**
+   * Accept weights that hold NaN or an infinity (default false: such a weight is an Error that
+   * names it, since a model with them predicts NaN).
+   */
+  allowNonFinite?: boolean;
+}
+
+const LOAD_MODEL_KEYS = optionKeys<LoadModelOptions>({ allowNonFinite: true });
+
+function checkLoadOptions(options: LoadModelOptions | undefined): LoadModelOptions {
+  const opts = checkOptions('loadModel', options, LOAD_MODEL_KEYS);
+  if (opts.allowNonFinite !== undefined && typeof opts.allowNonFinite !== 'boolean') {
+    throw new TypeError(`loadModel: allowNonFinite must be true or false, got ${brief(opts.allowNonFinite)}`);
+  }
+  return opts;
+}
+
+/** A model to build: its layers (constructed, not built), checked against the manifest. */
+interface ModelPlan {
+  name: string | undefined;
+  seed: string | undefined;
+  layers: Layer[];
+  training: { loss: string; metrics: string[]; optimizer: Optimizer } | null;
+}
+
+/** Rethrows a layer's or optimizer's own error with the source in front (errors of ours pass as they are). */
+function withSource<T>(source: string, f: () => T): T {
   try {
-    return buildFromArtifacts(artifacts, source);
+    return f();
   } catch (e) {
-    // A layer or optimizer rejecting a saved value says what was wrong; say where it came from.
     if (!(e instanceof Error) || e.message.startsWith('loadModel')) throw e;
     const Kind = e instanceof RangeError ? RangeError : e instanceof TypeError ? TypeError : Error;
     throw new Kind(`loadModel: ${source}: ${e.message}`);
   }
 }
 
-function buildFromArtifacts(artifacts: ModelArtifacts, source: string): Sequential {
-  const meta = artifacts.userDefinedMetadata?.lamina;
-  const { name, layers } = artifacts.modelTopology.config;
-  const model = new Sequential({ name, seed: meta?.seed });
+/**
+ * The layers of the topology, constructed but not built, with every weight's shape computed from
+ * the configs (`Layer.plannedWeights`, the shapes `build` would create) and compared with the
+ * manifest: nothing is allocated, so a config asking for gigabytes fails here, cheaply.
+ */
+function planModel(head: ArtifactsHead, source: string): ModelPlan {
+  const meta = head.userDefinedMetadata?.lamina;
+  const { name, layers: layerList } = head.modelTopology.config;
+  const layers: Layer[] = [];
   let pendingInputShape: readonly number[] | undefined;
   // Layers in order; a Keras InputLayer only carries the input shape for the next layer.
-  for (const json of layers) {
-    if (typeof json !== 'object' || json === null) throw new Error(`loadModel: ${source}: each entry of the layer list should be { class_name, config }, got ${JSON.stringify(json)}`);
+  for (const json of layerList) {
+    if (typeof json !== 'object' || json === null) throw new Error(`loadModel: ${source}: each entry of the layer list should be { class_name, config }, got ${brief(json)}`);
     if (json.class_name === 'InputLayer') {
-      pendingInputShape = new ConfigReader('InputLayer', json.config).common().inputShape;
+      pendingInputShape = new ConfigReader('InputLayer', json.config ?? {}).common().inputShape;
       continue;
     }
-    if (pendingInputShape !== undefined && model.layers.length === 0) {
-      json.config = { ...json.config, batch_input_shape: [null, ...pendingInputShape] };
+    const entry = pendingInputShape !== undefined && layers.length === 0 ? { ...json, config: { ...json.config, batch_input_shape: [null, ...pendingInputShape] } } : json;
+    layers.push(layerFromConfig(entry));
+  }
+  if (layers.length === 0) throw new Error(`loadModel: ${source}: the model has no layer besides its InputLayer`);
+  // Every weight's shape, layer by layer, from the input shape the first layer declares.
+  let shape = layers[0].declaredInputShape;
+  if (shape === null) throw new Error(`loadModel: ${source}: the first layer ('${layers[0].name}') has no batch_input_shape, so its weights' shapes are unknown`);
+  const planned: { layer: Layer; name: string; shape: number[] }[] = [];
+  for (const layer of layers) {
+    const input: readonly number[] = shape;
+    const output = layer.computeOutputShape(input);
+    for (const w of layer.plannedWeights(input)) planned.push({ layer, ...w });
+    shape = output;
+  }
+  const specs = head.weightSpecs;
+  if (specs.length !== planned.length) {
+    throw new Error(`loadModel: ${source}: the manifest lists ${specs.length} weights but the layers have ${planned.length}`);
+  }
+  planned.forEach((w, k) => {
+    const spec = specs[k];
+    if (spec.shape.length !== w.shape.length || spec.shape.some((d, a) => d !== w.shape[a])) {
+      throw new Error(`loadModel: ${source}: weight '${spec.name}' has shape ${shapeToString(spec.shape)} but layer '${w.layer.name}' needs ${w.name} of shape ${shapeToString(w.shape)}`);
     }
-    model.add(layerFromConfig(json));
+  });
+  return { name, seed: meta?.seed, layers, training: planTraining(meta?.training, source) };
+}
+
+/** The saved compile arguments (loss, metrics, optimizer), checked, or null if saved uncompiled. */
+function planTraining(training: TrainingJson | null | undefined, source: string): ModelPlan['training'] {
+  if (training === undefined || training === null) return null;
+  const optimizer = (training as Partial<TrainingJson>).optimizer;
+  if (typeof optimizer !== 'object' || optimizer === null || typeof optimizer.class_name !== 'string' || typeof optimizer.config !== 'object' || optimizer.config === null) {
+    throw new Error(`loadModel: ${source}: userDefinedMetadata.lamina.training should be { loss, metrics, optimizer: { class_name, config } }, got ${brief(training)}`);
   }
-  // Weights in manifest order, checked against each layer's own shapes.
-  const data = new Float32Array(artifacts.weightData);
-  const specs = artifacts.weightSpecs;
-  const expected = model.weights.length;
-  if (specs.length !== expected) {
-    throw new Error(`loadModel: ${source}: the manifest lists ${specs.length} weights but the layers have ${expected}`);
-  }
+  return { loss: training.loss, metrics: training.metrics, optimizer: optimizerFromConfig(optimizer.class_name, optimizer.config) };
+}
+
+/** Throws an Error naming the first weight that holds NaN or an infinity. */
+function checkFinite(specs: readonly WeightSpec[], data: Float32Array, source: string): void {
   let offset = 0;
-  let k = 0;
-  for (const layer of model.layers) {
-    const values = layer.weights.map((w, i) => {
-      const spec = specs[k++];
-      if (spec.shape.length !== w.shape.length || spec.shape.some((d, a) => d !== w.shape[a])) {
-        throw new Error(
-          `loadModel: ${source}: weight '${spec.name}' has shape ${shapeToString(spec.shape)} but layer '${layer.name}' needs ${layer.weightNames[i]} of shape ${shapeToString(w.shape)}`,
-        );
+  for (const spec of specs) {
+    const size = sizeOf(spec.shape);
+    // Scan this weight's values.
+    for (let i = 0; i < size; i++) {
+      const v = data[offset + i];
+      if (!Number.isFinite(v)) {
+        throw new Error(`loadModel: ${source}: weight '${spec.name}' holds ${v} at index ${i} (shape ${shapeToString(spec.shape)}); pass { allowNonFinite: true } to load it anyway`);
       }
-      const t = new Tensor(data.slice(offset, offset + w.size), w.shape);
-      offset += w.size;
-      return t;
-    });
-    layer.setWeights(values);
-  }
-  const training = meta?.training;
-  if (training !== undefined && training !== null) {
-    const optimizer = (training as Partial<typeof training>).optimizer;
-    if (typeof optimizer !== 'object' || optimizer === null || typeof optimizer.class_name !== 'string' || typeof optimizer.config !== 'object' || optimizer.config === null) {
-      throw new Error(`loadModel: ${source}: userDefinedMetadata.lamina.training should be { loss, metrics, optimizer: { class_name, config } }, got ${JSON.stringify(training)}`);
     }
-    model.compile({ loss: training.loss, metrics: training.metrics, optimizer: optimizerFromConfig(optimizer.class_name, optimizer.config) });
+    offset += size;
   }
+}
+
+/** Builds the planned layers into a Sequential, copies the weights in, and compiles it if it was saved compiled. */
+function buildModel(plan: ModelPlan, artifacts: ModelArtifacts, source: string, opts: LoadModelOptions): Sequential {
+  const data = new Float32Array(artifacts.weightData);
+  if (opts.allowNonFinite !== true) checkFinite(artifacts.weightSpecs, data, source);
+  const model = new Sequential({ name: plan.name ?? undefined, seed: plan.seed });
+  let offset = 0;
+  // Build each layer (its weights take the shapes checked in the plan), then copy its values in.
+  for (const layer of plan.layers) {
+    model.add(layer);
+    layer.setWeights(
+      layer.weights.map((w) => {
+        const t = new Tensor(data.slice(offset, offset + w.size), w.shape);
+        offset += w.size;
+        return t;
+      }),
+    );
+  }
+  if (plan.training !== null) model.compile(plan.training);
   return model;
 }
 
 /**
- * Loads a model saved with `model.save(url)` or by TensorFlow.js (`url`: `'file://dir'`,
- * `'file://dir/model.json'` or a plain path).
+ * Builds the model the artifacts describe (from files, or from TensorFlow.js through an
+ * IOHandler), with their weights, compiled if it was saved compiled. Everything is checked first:
+ * the artifacts' form, every weight's shape against the layers (before any layer allocates), and
+ * the values (NaN or an infinity is an Error unless `options.allowNonFinite`).
  */
-export async function loadModel(url: string): Promise<Sequential> {
-  return modelFromArtifacts(readArtifacts(url), url);
+export function modelFromArtifacts(artifacts: ModelArtifacts, source = 'artifacts', options?: LoadModelOptions): Sequential {
+  const opts = checkLoadOptions(options);
+  checkArtifacts(artifacts, source);
+  return withSource(source, () => buildModel(planModel(artifacts, source), artifacts, source, opts));
+}
+
+/**
+ * Loads a model saved with `model.save(url)` or by TensorFlow.js (`url`: `'file://dir'`,
+ * `'file://dir/model.json'` or a plain path), as a Sequential.
+ *
+ * The folder is untrusted (see lib/serialization.ts for every rule): model.json at most 64 MiB
+ * and 100 levels deep; weights paths plain file names in the folder, regular files, each once;
+ * the manifest's shapes must match the layers' and the files' sizes before a byte of weights is
+ * read or a layer allocates; the reads are asynchronous. Weights holding NaN or an infinity are an
+ * Error naming the weight unless `options.allowNonFinite` is true.
+ */
+export async function loadModel(url: string, options?: LoadModelOptions): Promise<Sequential> {
+  const opts = checkLoadOptions(options);
+  let plan: ModelPlan | null = null;
+  const artifacts = await readArtifacts(url, (head) => {
+    plan = withSource(url, () => planModel(head, url));
+  });
+  const checked = plan as ModelPlan | null;
+  if (checked === null) throw new Error(`loadModel: ${url}: the model was read without being checked`);
+  return withSource(url, () => buildModel(checked, artifacts, url, opts));
 }

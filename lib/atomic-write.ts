@@ -2,7 +2,9 @@
  * Atomic file writes: a reader sees the old file or the new one, never half of either.
  *
  * The contents go to a temporary file beside the target (same directory, so the same file
- * system), are flushed to disk, then renamed over the target in one step.
+ * system), are flushed to disk, then renamed over the target in one step. `writeFileAtomic` does
+ * it synchronously for one file (plots, reports); `writeNewFile` and `syncDirectoryAsync` are the
+ * asynchronous steps a multi-file commit (a model save, lib/serialization.ts) is built from.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -66,5 +68,34 @@ function syncDirectory(dir: string): void {
     }
   } catch {
     // Windows cannot open a directory; the file itself is already durable.
+  }
+}
+
+/**
+ * Creates `file`, which must not exist yet (`'wx'`), writes `contents` (a string as UTF-8) and
+ * flushes it to disk before resolving. On failure the file is closed and the error (with its
+ * code and path) rethrown; the caller removes what it created and names its own target.
+ */
+export async function writeNewFile(file: string, contents: string | Uint8Array): Promise<void> {
+  const handle = await fs.promises.open(file, 'wx');
+  try {
+    await handle.writeFile(contents); // loops until every byte is written
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Flushes a directory's entries (a rename, a new file) to disk where the platform allows it; never throws. */
+export async function syncDirectoryAsync(dir: string): Promise<void> {
+  try {
+    const handle = await fs.promises.open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Windows cannot open a directory; the files themselves are already durable.
   }
 }

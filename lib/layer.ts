@@ -57,6 +57,12 @@ export const KERNEL_BIAS_KEYS = moreOptionKeys<KernelBiasArgs, LayerArgs>(LAYER_
   biasConstraint: true,
 });
 
+/** A weight's name (`kernel`, `bias`) and shape, as `Layer.weightShapes` lists them. */
+export interface WeightShape {
+  name: string;
+  shape: number[];
+}
+
 /** Seeded streams a layer draws from when it is built. */
 export interface BuildRandom {
   /** Stream for initial weights (shared by the model, drawn in layer order). */
@@ -122,6 +128,8 @@ export abstract class Layer {
   constraints: (Constraint | null)[] = [];
   /** Reused buffers of this layer's ops. */
   protected readonly ws = new Workspace();
+  /** The weights `build` is creating (from `weightShapes`), read by `addWeight`; null outside `build`. */
+  private planned: WeightShape[] | null = null;
 
   constructor(args: LayerArgs = {}) {
     if (typeof args !== 'object' || args === null || Array.isArray(args)) {
@@ -175,25 +183,64 @@ export abstract class Layer {
     return this.outputShape !== null;
   }
 
-  /** Creates the weights for a per-sample `inputShape`; called once by the model. */
-  build(inputShape: readonly number[], random: BuildRandom): void {
-    this.outputShape = this.computeOutputShape(inputShape);
-    this.inputShape = inputShape.slice();
-    this.createWeights(inputShape, random);
+  /**
+   * The names and shapes of the weights `build` creates for a per-sample `inputShape`, in Keras
+   * order, computed without allocating anything: what `loadModel` checks a weights manifest
+   * against before any layer is built. `build` creates exactly these (`addWeight` takes each shape
+   * from here), so the two cannot disagree. None by default.
+   */
+  weightShapes(_inputShape: readonly number[]): WeightShape[] {
+    return [];
   }
 
-  /** Creates this layer's weights (none by default). */
+  /**
+   * `weightShapes(inputShape)` after checking that every shape is made of non-negative integers
+   * and holds at most `MAX_WEIGHT_SIZE` values (a RangeError naming the weight otherwise). No
+   * allocation: safe on shapes from an untrusted file.
+   */
+  plannedWeights(inputShape: readonly number[]): WeightShape[] {
+    const planned = this.weightShapes(inputShape);
+    for (const { name, shape } of planned) {
+      const size = shape.every((d) => Number.isInteger(d) && d >= 0) ? sizeOf(shape) : NaN;
+      if (!(size <= MAX_WEIGHT_SIZE)) {
+        throw new RangeError(`${this.className} '${this.name}': the weight ${name} of shape ${shapeToString(shape)} would hold ${size} values; at most ${MAX_WEIGHT_SIZE} are supported`);
+      }
+    }
+    return planned;
+  }
+
+  /** Creates the weights for a per-sample `inputShape` (the shapes `weightShapes` gives); called once by the model. */
+  build(inputShape: readonly number[], random: BuildRandom): void {
+    const outputShape = this.computeOutputShape(inputShape);
+    const planned = this.plannedWeights(inputShape);
+    this.outputShape = outputShape;
+    this.inputShape = inputShape.slice();
+    this.planned = planned;
+    try {
+      this.createWeights(inputShape, random);
+    } finally {
+      this.planned = null;
+    }
+    if (this.weights.length !== planned.length) {
+      throw new Error(`${this.className} '${this.name}': createWeights added ${this.weights.length} weights but weightShapes lists ${planned.length}`);
+    }
+  }
+
+  /** Creates this layer's weights with `addWeight`, in `weightShapes` order (none by default). */
   protected createWeights(_inputShape: readonly number[], _random: BuildRandom): void {}
 
-  /** Adds a weight of `shape` filled by `fill`, with an optional constraint. */
-  protected addWeight(name: string, shape: readonly number[], fill: (w: Tensor) => void, constraint: Constraint | null = null): Tensor {
-    const size = sizeOf(shape);
-    if (!(size <= MAX_WEIGHT_SIZE)) {
-      throw new RangeError(`${this.className} '${this.name}': the weight ${name} of shape ${shapeToString(shape)} would hold ${size} values; at most ${MAX_WEIGHT_SIZE} are supported`);
+  /**
+   * Adds the next weight `weightShapes` lists (which must be called `name`), filled by `fill`,
+   * with an optional constraint. Only during `build`.
+   */
+  protected addWeight(name: string, fill: (w: Tensor) => void, constraint: Constraint | null = null): Tensor {
+    const next = this.planned?.[this.weights.length];
+    if (next === undefined || next.name !== name) {
+      throw new Error(`${this.className} '${this.name}': addWeight('${name}') does not match the next weight weightShapes lists (${next === undefined ? 'none' : `'${next.name}'`})`);
     }
     // A constraint given by name (a JavaScript caller may pass 'maxNorm') becomes its object here.
     const resolved = resolveConstraint(constraint, `constraint of ${this.className} '${this.name}' ${name}:`);
-    const w = Tensor.zeros(shape);
+    const w = Tensor.zeros(next.shape);
     fill(w);
     w.requiresGrad = this.isTrainable;
     w.grad = new Float32Array(w.size);

@@ -85,7 +85,7 @@ interface Compiled {
 export interface SaveResult {
   /** Path of the model.json written. */
   modelJson: string;
-  /** Path of the weights.bin written. */
+  /** Path of the weights file written (`weights.<unique>.bin`, named by model.json). */
   weightsBin: string;
   /** Size of the weights in bytes. */
   bytes: number;
@@ -378,8 +378,11 @@ export class Sequential {
 
   /**
    * Saves the model in TensorFlow.js's layers-model format: `url` is `'file://dir'` (or a plain
-   * folder path); writes dir/model.json and dir/weights.bin, each atomically. Load it with
-   * `loadModel(url)` here or `tf.loadLayersModel` in TensorFlow.js.
+   * folder path); writes dir/weights.<unique>.bin, then replaces dir/model.json (which names it) in
+   * one atomic rename, then removes the weights it superseded: a crash at any point leaves the
+   * previous model or the new one, whole (lib/serialization.ts `saveArtifacts` lists the
+   * guarantees). Errors begin with `save:`. Load it with `loadModel(url)` here or
+   * `tf.loadLayersModel` in TensorFlow.js.
    */
   async save(url: string): Promise<SaveResult> {
     this.requireLayers('save');

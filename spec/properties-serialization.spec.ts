@@ -1,7 +1,7 @@
 /**
  * Property test of loadModel on corrupt saved models: a small saved model whose model.json has one
  * random value replaced (by null, a negative, a fraction, a huge number, a string, an array, an
- * object) or removed, or whose weights.bin is cut short. Each load either gives a model that
+ * object) or removed, or whose weights file is cut short. Each load either gives a model that
  * predicts finite values of its output shape, or an Error from loadModel that says what is wrong.
  * Seed fixed.
  */
@@ -24,7 +24,7 @@ const REPLACEMENTS: unknown[] = [null, -1, 0, 0.5, 1e12, NaN, 'x', '', [], {}, t
 
 describe('property: loadModel on corrupt saved models', () => {
   let dir: string;
-  const saved: Record<string, { json: string; bin: Buffer }> = {};
+  const saved: Record<string, { json: string; bin: Buffer; file: string }> = {};
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lamina-props-'));
     const mlp = new Sequential({ seed: 1 });
@@ -38,7 +38,9 @@ describe('property: loadModel on corrupt saved models', () => {
     for (const [name, model] of Object.entries({ mlp, rnn })) {
       const where = path.join(dir, name);
       await model.save(`file://${where}`);
-      saved[name] = { json: fs.readFileSync(path.join(where, 'model.json'), 'utf8'), bin: fs.readFileSync(path.join(where, 'weights.bin')) };
+      const json = fs.readFileSync(path.join(where, 'model.json'), 'utf8');
+      const file = JSON.parse(json).weightsManifest[0].paths[0];
+      saved[name] = { json, bin: fs.readFileSync(path.join(where, file)), file };
     }
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -47,7 +49,7 @@ describe('property: loadModel on corrupt saved models', () => {
     let loaded = 0;
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('mlp', 'rnn'), fc.nat(), fc.constantFrom(...REPLACEMENTS.map((_, i) => i), -1, -2), fc.integer({ min: 1, max: 1e6 }), async (name, pick, how, seed) => {
-        const { json, bin } = saved[name];
+        const { json, bin, file } = saved[name];
         const doc = JSON.parse(json);
         const all = paths(doc);
         const where = all[pick % all.length];
@@ -64,7 +66,7 @@ describe('property: loadModel on corrupt saved models', () => {
         const folder = path.join(dir, `case-${name}`);
         fs.mkdirSync(folder, { recursive: true });
         fs.writeFileSync(path.join(folder, 'model.json'), JSON.stringify(doc));
-        fs.writeFileSync(path.join(folder, 'weights.bin'), weights);
+        fs.writeFileSync(path.join(folder, file), weights);
         const result = await attemptAsync(() => loadModel(`file://${folder}`), ['loadModel']);
         if (!result.ok) return;
         const model = result.value;

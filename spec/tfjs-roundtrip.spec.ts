@@ -28,10 +28,10 @@ function tmpDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'lamina-tfjs-'));
 }
 
-/** Loads a folder written by Lamina into TensorFlow.js. */
+/** Loads a folder written by Lamina into TensorFlow.js (the weights file is the one the manifest names). */
 async function tfLoad(dir: string): Promise<tf.LayersModel> {
   const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
-  const bin = fs.readFileSync(path.join(dir, 'weights.bin'));
+  const bin = Buffer.concat(json.weightsManifest[0].paths.map((p: string) => fs.readFileSync(path.join(dir, p))));
   const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength);
   return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData }));
 }
