@@ -61,8 +61,9 @@ export type { RecurrentArgs, LSTMArgs, GRUArgs } from './layers/recurrent';
 // Saving and loading (TensorFlow.js's layers-model format)
 export { loadModel, modelFromArtifacts, layerFromConfig, registerLayerClass } from './layers/serialization';
 export type { LoadModelOptions } from './layers/serialization';
-export { modelToArtifacts, readArtifacts, MAX_MODEL_JSON_BYTES, MAX_JSON_DEPTH, MAX_LAYERS } from './lib/serialization';
-export type { ModelArtifacts, ArtifactsHead, WeightSpec, TrainingJson } from './lib/serialization';
+export { modelToArtifacts, MAX_MODEL_JSON_BYTES, MAX_JSON_DEPTH, MAX_LAYERS } from './lib/io/artifacts';
+export type { ModelArtifacts, ArtifactsHead, WeightSpec, TrainingJson } from './lib/io/artifacts';
+export { readArtifacts } from './lib/io/read-folder';
 
 // Experiments: Monte Carlo dropout, repeated evaluation, grid search
 export { predictMC } from './lib/monte-carlo';
@@ -74,4 +75,4 @@ export type { Params, Scores, TaskFn, TaskRef, Summary, ExperimentOptions, Evalu
 export { makeCircles, makeMoons, trainTestSplit, splitRows, NumpyRandomState, loadDigits, makeWaveforms } from './datasets';
 export type { MakeCirclesOptions, MakeMoonsOptions, ToyDataset, Split, Digits, DigitsPart, DigitsOptions, MakeWaveformsOptions, SequenceDataset } from './datasets';
 export { linePlot, scatterPlot, boxPlot, quartiles, errorBarPlot, heatMap, viridis, saveSvg } from './lib/plot';
-export { writeFileAtomic } from './lib/atomic-write';
+export { writeFileAtomic } from './lib/io/atomic-write';

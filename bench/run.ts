@@ -12,7 +12,7 @@
 import { execFileSync } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
-import { writeFileAtomic } from '../lib/atomic-write';
+import { writeFileAtomic } from '../lib/io/atomic-write';
 import { timeCaseStudy } from './case-study';
 import { benchCnn } from './cnn';
 import type { ParallelTiming } from './experiment';

@@ -4,7 +4,7 @@
  * weights are checked against the layers' shapes and copied in, and a model saved compiled comes
  * back compiled.
  *
- * Order of work, so that a hostile file costs little: lib/serialization.ts reads and checks
+ * Order of work, so that a hostile file costs little: lib/io/read-folder.ts reads and checks
  * model.json and measures the weight files; the layers are constructed (not built) and every
  * weight's shape is computed from their configs (`Layer.plannedWeights`) and compared with the
  * manifest; only then are the weight bytes read, checked for NaN and infinities, and the layers
@@ -14,7 +14,8 @@ import { Constraint, MaxNorm, NonNeg, UnitNorm } from '../lib/constraints';
 import { Layer, LayerArgs } from '../lib/layer';
 import { Optimizer, optimizerFromConfig } from '../lib/optimizers';
 import { checkOptions, optionKeys } from '../lib/options';
-import { ArtifactsHead, brief, checkArtifacts, LayerJson, ModelArtifacts, readArtifacts, TrainingJson, WeightSpec } from '../lib/serialization';
+import { ArtifactsHead, brief, checkArtifacts, LayerJson, ModelArtifacts, TrainingJson, WeightSpec } from '../lib/io/artifacts';
+import { readArtifacts } from '../lib/io/read-folder';
 import { Sequential } from '../lib/sequential';
 import { shapeToString, sizeOf, Tensor } from '../lib/tensor';
 import { Dense } from './dense';
@@ -370,7 +371,7 @@ export function modelFromArtifacts(artifacts: ModelArtifacts, source = 'artifact
  * Loads a model saved with `model.save(url)` or by TensorFlow.js (`url`: `'file://dir'`,
  * `'file://dir/model.json'` or a plain path), as a Sequential.
  *
- * The folder is untrusted (see lib/serialization.ts for every rule): model.json at most 64 MiB
+ * The folder is untrusted (see lib/io/read-folder.ts for every rule): model.json at most 64 MiB
  * and 100 levels deep; weights paths plain file names in the folder, regular files, each once;
  * the manifest's shapes must match the layers' and the files' sizes before a byte of weights is
  * read or a layer allocates; the reads are asynchronous. Weights holding NaN or an infinity are an

@@ -9,7 +9,7 @@
  * Axes, ticks, legend and escaping are shared (`plot-axes.ts`).
  */
 import { checkOptions, moreOptionKeys } from './options';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from './io/atomic-write';
 import { NamedArrays, PlotOptions, PLOT_KEYS, TAB10, checkLimits, extent, fmt, layout, legend, namedList, plotClip, pointData, svgDocument, xPixel, yPixel, type Frame } from './plot-axes';
 import { Tensor } from './tensor';
 

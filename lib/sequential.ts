@@ -15,7 +15,8 @@ import { Metric, resolveMetric } from './metrics';
 import { Optimizer, resolveOptimizer } from './optimizers';
 import { EpochProgress } from './progress';
 import { summaryText } from './summary';
-import { modelToArtifacts, saveArtifacts, TrainingJson } from './serialization';
+import { modelToArtifacts, TrainingJson } from './io/artifacts';
+import { saveArtifacts } from './io/save-folder';
 import { checkOptions, optionKeys } from './options';
 import { freshSeed, RandomStream, Seed } from './random';
 import { checkFinite, describe, shapeToString, Tensor, TensorLike } from './tensor';
@@ -380,7 +381,7 @@ export class Sequential {
    * Saves the model in TensorFlow.js's layers-model format: `url` is `'file://dir'` (or a plain
    * folder path); writes dir/weights.<unique>.bin, then replaces dir/model.json (which names it) in
    * one atomic rename, then removes the weights it superseded: a crash at any point leaves the
-   * previous model or the new one, whole (lib/serialization.ts `saveArtifacts` lists the
+   * previous model or the new one, whole (lib/io/save-folder.ts `saveArtifacts` lists the
    * guarantees). Errors begin with `save:`. Load it with `loadModel(url)` here or
    * `tf.loadLayersModel` in TensorFlow.js.
    */

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { writeFileAtomic } from '../lib/atomic-write';
+import { writeFileAtomic } from '../lib/io/atomic-write';
 import { boxPlot, errorBarPlot, escapeXml, heatMap, linePlot, quartiles, saveSvg, scatterPlot, TAB10, viridis, VIRIDIS } from '../lib/plot';
 import { Tensor } from '../lib/tensor';
 

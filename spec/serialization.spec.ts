@@ -233,7 +233,7 @@ describe('loadModel: clear errors on malformed files, and the weights checked', 
   });
 
   it('readArtifacts is asynchronous and checks the files the same way', async () => {
-    const { readArtifacts } = await import('../lib/serialization');
+    const { readArtifacts } = await import('../lib/io/read-folder');
     const { dir, json } = await saved();
     const artifacts = await readArtifacts(dir);
     expect(artifacts.weightData.byteLength).toBe(4 * 13);

@@ -4,7 +4,7 @@
  * The contents go to a temporary file beside the target (same directory, so the same file
  * system), are flushed to disk, then renamed over the target in one step. `writeFileAtomic` does
  * it synchronously for one file (plots, reports); `writeNewFile` and `syncDirectoryAsync` are the
- * asynchronous steps a multi-file commit (a model save, lib/serialization.ts) is built from.
+ * asynchronous steps a multi-file commit (a model save, lib/io/save-folder.ts) is built from.
  */
 import * as fs from 'fs';
 import * as path from 'path';
