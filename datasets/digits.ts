@@ -12,6 +12,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { checkOptions, optionKeys } from '../lib/options';
 import { RandomStream, Seed } from '../lib/random';
 import { Tensor } from '../lib/tensor';
 
@@ -110,8 +111,7 @@ function gather(indices: Int32Array): DigitsPart {
  * images (disjoint), with integer labels [n] and one-hot labels [n, 10].
  */
 export function loadDigits(options: DigitsOptions = {}): Digits {
-  const { nTrain = 8000, seed = 0 } = options;
-  const nTest = options.nTest ?? DIGIT_COUNT - nTrain;
+  const { nTrain = 8000, seed = 0, nTest = DIGIT_COUNT - nTrain } = checkOptions('loadDigits', options, optionKeys<DigitsOptions>({ nTrain: true, nTest: true, seed: true }));
   if (!Number.isInteger(nTrain) || nTrain < 1 || !Number.isInteger(nTest) || nTest < 0 || nTrain + nTest > DIGIT_COUNT) {
     throw new RangeError(`loadDigits: nTrain (${nTrain}) and nTest (${nTest}) must be integers, nTrain >= 1, nTest >= 0, with nTrain + nTest <= ${DIGIT_COUNT}`);
   }

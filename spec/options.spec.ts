@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import {
   AlphaDropout, AveragePooling1D, AveragePooling2D, boxPlot, Conv1D, Conv2D, Dense, Dropout, EarlyStopping, errorBarPlot, Flatten,
-  GaussianDropout, GaussianNoise, GlobalAveragePooling2D, gradCheck, GRU, heatMap, initializers, linePlot, LSTM, makeCircles, makeMoons,
+  GaussianDropout, GaussianNoise, GlobalAveragePooling2D, gradCheck, GRU, heatMap, initializers, linePlot, loadDigits, LSTM, makeCircles, makeMoons,
   makeWaveforms, MaxNorm, MaxPooling1D, MaxPooling2D, ModelCheckpoint, predictMC, ReduceLROnPlateau, repeatedEvaluation, Reshape,
   scatterPlot, Sequential, SimpleRNN, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, Tensor, trainTestSplit, UnitNorm,
 } from '../index';
@@ -121,6 +121,7 @@ const CASES: OptionsCase[] = [
   { label: 'makeCircles', valid: { nSamples: 10, noise: 0.1, randomState: 1, factor: 0.5, shuffle: true }, call: (o) => makeCircles(o) },
   { label: 'makeMoons', valid: { nSamples: 10, noise: 0.1, randomState: 1 }, call: (o) => makeMoons(o) },
   { label: 'makeWaveforms', valid: { nSamples: 4, length: 3, channels: 2, noise: 1, randomState: 2 }, call: (o) => makeWaveforms({ nSamples: 4, ...o } as never) },
+  { label: 'loadDigits', valid: { nTrain: 10, nTest: 5, seed: 1 }, call: (o) => loadDigits(o) },
   { label: 'trainTestSplit', valid: { testSize: 0.5, randomState: 1, shuffle: true }, call: (o) => trainTestSplit(X, Y, o) },
   { label: 'predictMC', valid: { samples: 3, batchSize: 2 }, call: (o) => predictMC(tiny(), X, o) },
   { label: 'gradCheck', valid: { step: 1e-3, training: false }, call: (o) => gradCheck(() => Tensor.zeros([]), [], o) },
