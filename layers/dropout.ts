@@ -174,14 +174,14 @@ export class Dropout extends NoiseLayer {
 
     // 1. Draw this pass's mask: 0 with probability `rate`, else 1 / (1 - rate) (drawn and scaled).
     const maskShape = this.noiseShape(x.shape);
-    const mask = this.ws.get('mask', maskShape);
+    const mask = this.ws.get(ctx, 'mask', maskShape);
     drawDropoutMask(mask.data, this.rate, this.maskBits());
 
     // 2. Cache it on the layer, where users (and the backward pass) can read it.
     this.lastMask = mask;
 
     // 3. Apply it: y = x * mask, broadcast along the mask's axes of length 1.
-    const y = this.ws.get('y', x.shape);
+    const y = this.ws.get(ctx, 'y', x.shape);
     broadcastMultiply(x.data, mask.data, y.data, x.shape, maskShape);
 
     // 4. On the way back, the same mask: dx += dy * mask (dropped units get no gradient).
@@ -279,7 +279,7 @@ export class GaussianDropout extends NoiseLayer {
   call(x: Tensor, ctx: CallContext): Tensor {
     if (!ctx.training || this.rate === 0) return x;
     const stddev = Math.sqrt(this.rate / (1 - this.rate));
-    const noise = this.ws.get('noise', x.shape);
+    const noise = this.ws.get(ctx, 'noise', x.shape);
     const random = this.stream();
     // One multiplicative factor per unit.
     for (let i = 0; i < noise.size; i++) noise.data[i] = 1 + stddev * random.normal();
@@ -314,7 +314,7 @@ export class GaussianNoise extends NoiseLayer {
 
   call(x: Tensor, ctx: CallContext): Tensor {
     if (!ctx.training || this.stddev === 0) return x;
-    const noise = this.ws.get('noise', x.shape);
+    const noise = this.ws.get(ctx, 'noise', x.shape);
     const random = this.stream();
     for (let i = 0; i < noise.size; i++) noise.data[i] = this.stddev * random.normal();
     this.lastNoise = noise;
@@ -360,8 +360,8 @@ export class AlphaDropout extends NoiseLayer {
     const a = ((1 - rate) * (1 + rate * alphaP * alphaP)) ** -0.5;
     const b = -a * alphaP * rate;
     const shape = this.noiseShapeArg ? maskShapeFor(`AlphaDropout '${this.name}'`, this.noiseShapeArg, x.shape) : x.shape;
-    const mask = this.ws.get('mask', shape);
-    const offset = this.ws.get('offset', shape);
+    const mask = this.ws.get(ctx, 'mask', shape);
+    const offset = this.ws.get(ctx, 'offset', shape);
     const random = this.stream();
     // keep -> multiplier a, offset b; drop -> multiplier 0, offset a * alphaP + b.
     for (let i = 0; i < mask.size; i++) {

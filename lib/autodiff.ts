@@ -102,26 +102,47 @@ export interface CallContext {
   training: boolean;
   /** The tape to record on, or null when no gradient is wanted. */
   tape: Tape | null;
+  /**
+   * Which forward pass this is. A Workspace gives each call of an op within one pass buffers of
+   * its own, and the same ones, call for call, in the next pass. A new context object starts a
+   * new pass; a caller that reuses one object for pass after pass (as `fit` does) bumps `pass`.
+   */
+  pass?: number;
 }
 
+/** How many calls of one op a pass may make through one Workspace (a guard against a context reused without bumping `pass`). */
+export const MAX_USES_PER_PASS = 4096;
+
 /**
- * Buffers that an op reuses from one step to the next: `get(key, shape)` returns the same
- * tensor for the same key and shape every time, so a training step allocates nothing after the
- * first batch of a given size. `Workspace.allocations` counts every buffer ever made, for specs.
+ * Buffers that ops reuse from one pass to the next, so a training step allocates nothing after
+ * the first batch of a given size. `get(ctx, key, shape)` hands the n-th request for `key` within
+ * a pass (a context object and its `pass` number) the n-th buffer kept under that key with that
+ * shape: two calls of the same op in one pass (a shared layer, or `dense(dense(x))` through one
+ * Workspace) never share a buffer, and the next pass gets the same buffers back in the same order.
+ * `Workspace.allocations` counts every buffer ever made, for specs.
  */
 export class Workspace {
   /** Total number of buffers allocated by all workspaces (for allocation tests). */
   static allocations = 0;
   private readonly slots = new Map<string, Tensor[]>();
+  private readonly intSlots = new Map<string, Int32Array>();
+  /** The pass the request counts below belong to. */
+  private passContext: CallContext | null = null;
+  private passNumber = 0;
+  /** Requests per key since the pass began. */
+  private readonly uses = new Map<string, number>();
+  /** `key`, `key#1`, `key#2`, ...: the slot name of each request, made once. */
+  private readonly slotNames = new Map<string, string[]>();
 
-  /** The tensor kept under `key` with exactly `shape` (allocated on first use). */
-  get(key: string, shape: readonly number[]): Tensor {
-    let list = this.slots.get(key);
+  /** The tensor for this request of `key` in the pass `ctx`, with exactly `shape` (allocated on first use). */
+  get(ctx: CallContext, key: string, shape: readonly number[]): Tensor {
+    const name = this.slotName(ctx, key);
+    let list = this.slots.get(name);
     if (list === undefined) {
       list = [];
-      this.slots.set(key, list);
+      this.slots.set(name, list);
     }
-    // Look for a buffer of the same shape among those kept under this key.
+    // Look for a buffer of the same shape among those kept under this name.
     for (let i = 0; i < list.length; i++) {
       if (sameShape(list[i].shape, shape)) return list[i];
     }
@@ -129,6 +150,39 @@ export class Workspace {
     const t = Tensor.zeros(shape);
     list.push(t);
     return t;
+  }
+
+  /** An integer buffer of at least `size` entries for this request of `key` (e.g. max pooling's argmax). */
+  ints(ctx: CallContext, key: string, size: number): Int32Array {
+    const name = this.slotName(ctx, key);
+    let buffer = this.intSlots.get(name);
+    if (buffer === undefined || buffer.length < size) {
+      buffer = new Int32Array(size);
+      this.intSlots.set(name, buffer);
+      Workspace.allocations++;
+    }
+    return buffer;
+  }
+
+  /** The slot name of this request of `key`: a new pass (another context, or another `pass`) starts the counts again. */
+  private slotName(ctx: CallContext, key: string): string {
+    const pass = ctx.pass ?? 0;
+    if (ctx !== this.passContext || pass !== this.passNumber) {
+      this.passContext = ctx;
+      this.passNumber = pass;
+      this.uses.clear();
+    }
+    const n = this.uses.get(key) ?? 0;
+    if (n >= MAX_USES_PER_PASS) {
+      throw new Error(
+        `Workspace: '${key}' was asked for ${n + 1} times in one pass; a context object reused for pass after pass must bump ctx.pass (or use a new context object) each pass, or every call keeps a buffer of its own`,
+      );
+    }
+    this.uses.set(key, n + 1);
+    let names = this.slotNames.get(key);
+    if (names === undefined) this.slotNames.set(key, (names = [key]));
+    while (names.length <= n) names.push(`${key}#${names.length}`);
+    return names[n];
   }
 }
 

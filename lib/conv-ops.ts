@@ -13,21 +13,6 @@ import { shapeToString, sizeOf, Tensor } from './tensor';
 
 export type { Padding };
 
-/** Int32 scratch (max-pooling argmax) kept per workspace and key, like `Workspace.get`. */
-const intSlots = new WeakMap<Workspace, Map<string, Int32Array>>();
-
-function intBuffer(ws: Workspace, key: string, size: number): Int32Array {
-  let slots = intSlots.get(ws);
-  if (slots === undefined) intSlots.set(ws, (slots = new Map()));
-  let buffer = slots.get(key);
-  if (buffer === undefined || buffer.length < size) {
-    buffer = new Int32Array(size);
-    slots.set(key, buffer);
-    Workspace.allocations++;
-  }
-  return buffer;
-}
-
 function checkRank(op: string, x: Tensor, rank: number, layout: string): void {
   if (x.rank !== rank) throw new RangeError(`${op}: expected x of rank ${rank} ${layout}, got ${shapeToString(x.shape)}`);
 }
@@ -49,19 +34,19 @@ function convolve(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Tensor, bi
   const filters = outShape[outShape.length - 1];
   const m = colsRows(g);
   const pointwise = isPointwise(g);
-  const cols = pointwise ? x : ws.get('conv.cols', [m, colsCols(g)]);
-  const y = ws.get('conv.y', outShape);
+  const cols = pointwise ? x : ws.get(ctx, 'conv.cols', [m, colsCols(g)]);
+  const y = ws.get(ctx, 'conv.y', outShape);
   conv2dForward(x.data, kernel.data, cols.data, y.data, g, filters);
   biasActivation(y, bias, activation, filters);
 
   ctx.tape?.record(y, () => {
     // dz = dy * act'(z), d bias += column sums of dz ;  d kernel += cols^T · dz ;  dx += col2im(dz · kernel^T)
-    const dz = biasActivationBackward(ws, 'conv.dz', y, bias, activation, filters);
+    const dz = biasActivationBackward(ctx, ws, 'conv.dz', y, bias, activation, filters);
     const dKernel = gradOf(kernel);
     const dx = gradOf(x);
     if (dKernel !== null) conv2dBackwardFilter(cols.data, dz, dKernel, g, filters);
     if (dx !== null) {
-      const dcols = pointwise ? dx : ws.get('conv.dcols', cols.shape).data;
+      const dcols = pointwise ? dx : ws.get(ctx, 'conv.dcols', cols.shape).data;
       conv2dBackwardData(dz, kernel.data, dcols, dx, g, filters);
     }
   });
@@ -111,8 +96,8 @@ export function conv1d(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Tenso
 
 /** Shared body of the 1-D and 2-D pools over the windows `g`; y of `outShape`. */
 function poolWindows(ctx: CallContext, ws: Workspace, kind: 'max' | 'avg', x: Tensor, g: WindowGeometry, outShape: number[]): Tensor {
-  const y = ws.get(`${kind}Pool.y`, outShape);
-  const argmax = kind === 'max' ? intBuffer(ws, 'maxPool.argmax', y.size) : null;
+  const y = ws.get(ctx, `${kind}Pool.y`, outShape);
+  const argmax = kind === 'max' ? ws.ints(ctx, 'maxPool.argmax', y.size) : null;
   if (argmax !== null) maxPoolForward(x.data, y.data, argmax, g);
   else avgPoolForward(x.data, y.data, g);
 
@@ -154,8 +139,8 @@ export function globalPool(ctx: CallContext, ws: Workspace, kind: 'max' | 'avg',
   const batch = x.shape[0];
   const C = x.shape[x.rank - 1];
   const positions = sizeOf(x.shape.slice(1, -1));
-  const y = ws.get(`global${kind}.y`, [batch, C]);
-  const argmax = kind === 'max' ? intBuffer(ws, 'globalMax.argmax', y.size) : null;
+  const y = ws.get(ctx, `global${kind}.y`, [batch, C]);
+  const argmax = kind === 'max' ? ws.ints(ctx, 'globalMax.argmax', y.size) : null;
   globalPoolForward(kind, x.data, y.data, argmax, batch, positions, C);
 
   ctx.tape?.record(y, () => {
@@ -175,7 +160,7 @@ export function reshape(ctx: CallContext, ws: Workspace, x: Tensor, shape: reado
   if (sizeOf(shape) !== x.size) {
     throw new RangeError(`reshape: cannot reshape ${shapeToString(x.shape)} (${x.size} values) to ${shapeToString(shape)} (${sizeOf(shape)} values)`);
   }
-  const y = ws.get('reshape.y', shape);
+  const y = ws.get(ctx, 'reshape.y', shape);
   y.data.set(x.data);
   ctx.tape?.record(y, () => {
     const dy = y.grad as Float32Array;

@@ -77,7 +77,7 @@ export function checkTargets(loss: LossName, yTrue: Tensor, predShape: readonly 
  * d(loss)/d(yPred) into `yPred.grad`.
  */
 export function lossOp(ctx: CallContext, ws: Workspace, loss: LossName, yTrue: Tensor, yPred: Tensor): Tensor {
-  const out = ws.get('loss.out', []);
+  const out = ws.get(ctx, 'loss.out', []);
   const cols = yPred.shape[yPred.shape.length - 1];
   const rows = yPred.size / cols;
   const t = yTrue.data;

@@ -31,9 +31,9 @@ export function biasActivation(y: Tensor, bias: Tensor | null, activation: Activ
  * saved output y (into a buffer kept under `key`; dy itself for 'linear'), and
  * d bias += the column sums of dz. Returns dz for the kernel's and the input's gradients.
  */
-export function biasActivationBackward(ws: Workspace, key: string, y: Tensor, bias: Tensor | null, activation: ActivationName, cols: number): Float32Array {
+export function biasActivationBackward(ctx: CallContext, ws: Workspace, key: string, y: Tensor, bias: Tensor | null, activation: ActivationName, cols: number): Float32Array {
   const dy = y.grad as Float32Array;
-  const dz = activation === 'linear' ? dy : ws.get(key, y.shape).data;
+  const dz = activation === 'linear' ? dy : ws.get(ctx, key, y.shape).data;
   activationBackward(activation, y.data, dy, dz, y.size, cols);
   const dBias = gradOf(bias);
   if (dBias !== null) sumRows(dz, dBias, y.size / cols, cols, true);
@@ -55,13 +55,13 @@ export function dense(
   const inDim = kernel.shape[0];
   const units = kernel.shape[1];
   const rows = x.size / inDim;
-  const y = ws.get('dense.y', withLastAxis(x.shape, units));
+  const y = ws.get(ctx, 'dense.y', withLastAxis(x.shape, units));
   matmul(x.data, kernel.data, y.data, rows, inDim, units);
   biasActivation(y, bias, activation, units);
 
   ctx.tape?.record(y, () => {
     // dz = dy * act'(z), d bias += column sums of dz ;  d kernel += x^T · dz ;  dx += dz · kernel^T
-    const dz = biasActivationBackward(ws, 'dense.dz', y, bias, activation, units);
+    const dz = biasActivationBackward(ctx, ws, 'dense.dz', y, bias, activation, units);
     const dKernel = gradOf(kernel);
     const dx = gradOf(x);
     if (dKernel !== null) matmul(x.data, dz, dKernel, inDim, rows, units, true, false, true);
@@ -78,7 +78,7 @@ export function weightedSum(ctx: CallContext, ws: Workspace, y: Tensor, weights:
   if (weights.size !== y.size) {
     throw new RangeError(`weightedSum: weights have ${weights.size} elements, y has ${y.size}`);
   }
-  const out = ws.get('weightedSum.out', []);
+  const out = ws.get(ctx, 'weightedSum.out', []);
   let s = 0;
   for (let i = 0; i < y.size; i++) s += y.data[i] * weights.data[i];
   out.data[0] = s;
@@ -98,7 +98,7 @@ export function weightedSum(ctx: CallContext, ws: Workspace, y: Tensor, weights:
  * Backward: dx += dy * scale, the same cached mask.
  */
 export function scaleShift(ctx: CallContext, ws: Workspace, x: Tensor, scale: Tensor | null, shift: Tensor | null): Tensor {
-  const y = ws.get('scaleShift.y', x.shape);
+  const y = ws.get(ctx, 'scaleShift.y', x.shape);
   if (scale !== null) broadcastMultiply(x.data, scale.data, y.data, x.shape, scale.shape);
   else y.data.set(x.data);
   if (shift !== null) broadcastAdd(shift.data, y.data, x.shape, shift.shape);

@@ -116,22 +116,22 @@ function setInitial(states: Float32Array, initial: Tensor | undefined, size: num
 }
 
 /** The op's output from the state buffer h [time + 1, batch, units]. */
-function writeOutput(ws: Workspace, key: string, p: Prepared, h: Float32Array): Tensor {
+function writeOutput(ctx: CallContext, ws: Workspace, key: string, p: Prepared, h: Float32Array): Tensor {
   const { batch, time, units } = p.sz;
   if (p.sequences) {
-    const y = ws.get(`${key}.y`, [batch, time, units]);
+    const y = ws.get(ctx, `${key}.y`, [batch, time, units]);
     stepsToBatchMajor(h, y.data, batch, time, units);
     return y;
   }
-  const y = ws.get(`${key}.y`, [batch, units]);
+  const y = ws.get(ctx, `${key}.y`, [batch, units]);
   y.data.set(h.subarray(time * batch * units, (time + 1) * batch * units));
   return y;
 }
 
 /** A copy of slot `time` of a state buffer as a [batch, units] tensor (a final state for returnState). */
-function finalState(ws: Workspace, key: string, sz: RnnSizes, states: Float32Array): Tensor {
+function finalState(ctx: CallContext, ws: Workspace, key: string, sz: RnnSizes, states: Float32Array): Tensor {
   const size = sz.batch * sz.units;
-  const t = ws.get(key, [sz.batch, sz.units]);
+  const t = ws.get(ctx, key, [sz.batch, sz.units]);
   t.data.set(states.subarray(sz.time * size, (sz.time + 1) * size));
   return t;
 }
@@ -163,11 +163,11 @@ function runSequence(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Tensor,
   gatherSteps(x.data, p.inputMask, cell.xs, batch, time, features, p.backwards);
   cell.states.forEach((s, i) => setInitial(s, opts.initialState?.[i], batch * units));
   cell.forward();
-  const y = writeOutput(ws, cell.key, p, cell.states[0]);
-  const finals = opts.returnState ? cell.states.map((s, i) => finalState(ws, `${cell.key}.final${i}`, p.sz, s)) : [];
+  const y = writeOutput(ctx, ws, cell.key, p, cell.states[0]);
+  const finals = opts.returnState ? cell.states.map((s, i) => finalState(ctx, ws, `${cell.key}.final${i}`, p.sz, s)) : [];
 
   ctx.tape?.record(y, () => {
-    const dxs = x.requiresGrad ? ws.get(`${cell.key}.dxs`, [time, batch, features]).data : null;
+    const dxs = x.requiresGrad ? ws.get(ctx, `${cell.key}.dxs`, [time, batch, features]).data : null;
     cell.backward(backwardArgs(y, p, finals, kernel, recurrentKernel, bias, opts.initialState?.[0] ?? null), dxs, finals);
     // dx[b, t, :] += dxs[s, b, :] * inputMask[b, :]
     const dx = gradOf(x);
@@ -192,12 +192,12 @@ export function lstm(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Tensor,
   const p = prepare('lstm', x, kernel, recurrentKernel, 4, 2, opts);
   const { batch, time, features, units } = p.sz;
   const buf = {
-    xs: ws.get('lstm.xs', [time, batch, features]).data,
-    gates: ws.get('lstm.gates', [time, batch, 4 * units]).data,
-    h: ws.get('lstm.h', [time + 1, batch, units]).data,
-    c: ws.get('lstm.c', [time + 1, batch, units]).data,
-    actC: ws.get('lstm.actC', [time, batch, units]).data,
-    hMasked: p.recurrentMask !== null ? ws.get('lstm.hMasked', [time, batch, units]).data : null,
+    xs: ws.get(ctx, 'lstm.xs', [time, batch, features]).data,
+    gates: ws.get(ctx, 'lstm.gates', [time, batch, 4 * units]).data,
+    h: ws.get(ctx, 'lstm.h', [time + 1, batch, units]).data,
+    c: ws.get(ctx, 'lstm.c', [time + 1, batch, units]).data,
+    actC: ws.get(ctx, 'lstm.actC', [time, batch, units]).data,
+    hMasked: p.recurrentMask !== null ? ws.get(ctx, 'lstm.hMasked', [time, batch, units]).data : null,
   };
   const w = weightArrays(kernel, recurrentKernel, bias);
   return runSequence(ctx, ws, x, kernel, recurrentKernel, bias, opts, p, {
@@ -207,9 +207,9 @@ export function lstm(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Tensor,
     forward: () => lstmForward(p.sz, w, p.recurrentMask, buf, p.act, p.recAct),
     backward: (args, dxs, finals) => {
       const grads = {
-        dGates: ws.get('lstm.dGates', [time, batch, 4 * units]).data,
-        dh: ws.get('lstm.dh', [batch, units]).data,
-        dc: ws.get('lstm.dc', [batch, units]).data,
+        dGates: ws.get(ctx, 'lstm.dGates', [time, batch, 4 * units]).data,
+        dh: ws.get(ctx, 'lstm.dh', [batch, units]).data,
+        dc: ws.get(ctx, 'lstm.dc', [batch, units]).data,
         dxs,
       };
       const dcLast = finals.length > 1 ? gradOf(finals[1]) : null;
@@ -233,19 +233,19 @@ export function gru(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Tensor, 
   if (bias !== null && bias.size !== biasSize) {
     throw new RangeError(`gru: bias must be ${resetAfter ? `[2, ${3 * units}]` : `[${3 * units}]`} with resetAfter ${resetAfter}, got ${shapeToString(bias.shape)}`);
   }
-  const cell = resetAfter ? gruResetAfterCell(ws, p, weightArrays(kernel, recurrentKernel, bias)) : gruResetBeforeCell(ws, p, weightArrays(kernel, recurrentKernel, bias));
+  const cell = resetAfter ? gruResetAfterCell(ctx, ws, p, weightArrays(kernel, recurrentKernel, bias)) : gruResetBeforeCell(ctx, ws, p, weightArrays(kernel, recurrentKernel, bias));
   return runSequence(ctx, ws, x, kernel, recurrentKernel, bias, opts, p, cell);
 }
 
 /** The GRU cell with resetAfter true (kernels/gru.ts). */
-function gruResetAfterCell(ws: Workspace, p: Prepared, w: ReturnType<typeof weightArrays>): SequenceCell {
+function gruResetAfterCell(ctx: CallContext, ws: Workspace, p: Prepared, w: ReturnType<typeof weightArrays>): SequenceCell {
   const { batch, time, features, units } = p.sz;
   const buf = {
-    xs: ws.get('gru.xs', [time, batch, features]).data,
-    gates: ws.get('gru.gates', [time, batch, 3 * units]).data,
-    inner: ws.get('gru.inner', [time, batch, 3 * units]).data,
-    h: ws.get('gru.h', [time + 1, batch, units]).data,
-    hMasked: p.recurrentMask !== null ? ws.get('gru.hMasked', [time, batch, units]).data : null,
+    xs: ws.get(ctx, 'gru.xs', [time, batch, features]).data,
+    gates: ws.get(ctx, 'gru.gates', [time, batch, 3 * units]).data,
+    inner: ws.get(ctx, 'gru.inner', [time, batch, 3 * units]).data,
+    h: ws.get(ctx, 'gru.h', [time + 1, batch, units]).data,
+    hMasked: p.recurrentMask !== null ? ws.get(ctx, 'gru.hMasked', [time, batch, units]).data : null,
   };
   return {
     key: 'gru',
@@ -254,10 +254,10 @@ function gruResetAfterCell(ws: Workspace, p: Prepared, w: ReturnType<typeof weig
     forward: () => gruForward(p.sz, w, p.recurrentMask, buf, p.act, p.recAct),
     backward: (args, dxs) => {
       const grads = {
-        dGates: ws.get('gru.dGates', [time, batch, 3 * units]).data,
-        dInner: ws.get('gru.dInner', [time, batch, 3 * units]).data,
-        dh: ws.get('gru.dh', [batch, units]).data,
-        dhDirect: ws.get('gru.dhDirect', [batch, units]).data,
+        dGates: ws.get(ctx, 'gru.dGates', [time, batch, 3 * units]).data,
+        dInner: ws.get(ctx, 'gru.dInner', [time, batch, 3 * units]).data,
+        dh: ws.get(ctx, 'gru.dh', [batch, units]).data,
+        dhDirect: ws.get(ctx, 'gru.dhDirect', [batch, units]).data,
         dxs,
       };
       gruBackward(p.sz, w, p.recurrentMask, buf, grads, args, p.act, p.recAct);
@@ -266,18 +266,18 @@ function gruResetAfterCell(ws: Workspace, p: Prepared, w: ReturnType<typeof weig
 }
 
 /** The GRU cell with resetAfter false (kernels/gru-reset-before.ts). */
-function gruResetBeforeCell(ws: Workspace, p: Prepared, w: ReturnType<typeof weightArrays>): SequenceCell {
+function gruResetBeforeCell(ctx: CallContext, ws: Workspace, p: Prepared, w: ReturnType<typeof weightArrays>): SequenceCell {
   const { batch, time, features, units } = p.sz;
   const buf = {
-    xs: ws.get('gru.xs', [time, batch, features]).data,
-    gates: ws.get('gru.gates', [time, batch, 3 * units]).data,
-    h: ws.get('gru.h', [time + 1, batch, units]).data,
-    hMasked: p.recurrentMask !== null ? ws.get('gru.hMasked', [time, batch, units]).data : null,
-    resetState: ws.get('gru.resetState', [time, batch, units]).data,
-    innerZr: ws.get('gru.innerZr', [batch, 2 * units]).data,
-    innerH: ws.get('gru.innerH', [batch, units]).data,
-    kernelZr: ws.get('gru.kernelZr', [units, 2 * units]).data,
-    kernelH: ws.get('gru.kernelH', [units, units]).data,
+    xs: ws.get(ctx, 'gru.xs', [time, batch, features]).data,
+    gates: ws.get(ctx, 'gru.gates', [time, batch, 3 * units]).data,
+    h: ws.get(ctx, 'gru.h', [time + 1, batch, units]).data,
+    hMasked: p.recurrentMask !== null ? ws.get(ctx, 'gru.hMasked', [time, batch, units]).data : null,
+    resetState: ws.get(ctx, 'gru.resetState', [time, batch, units]).data,
+    innerZr: ws.get(ctx, 'gru.innerZr', [batch, 2 * units]).data,
+    innerH: ws.get(ctx, 'gru.innerH', [batch, units]).data,
+    kernelZr: ws.get(ctx, 'gru.kernelZr', [units, 2 * units]).data,
+    kernelH: ws.get(ctx, 'gru.kernelH', [units, units]).data,
   };
   return {
     key: 'gru',
@@ -286,14 +286,14 @@ function gruResetBeforeCell(ws: Workspace, p: Prepared, w: ReturnType<typeof wei
     forward: () => gruResetBeforeForward(p.sz, w, p.recurrentMask, buf, p.act, p.recAct),
     backward: (args, dxs) => {
       const grads = {
-        dGates: ws.get('gru.dGates', [time, batch, 3 * units]).data,
-        dInnerZr: ws.get('gru.dInnerZr', [time, batch, 2 * units]).data,
-        dInnerH: ws.get('gru.dInnerH', [time, batch, units]).data,
-        dh: ws.get('gru.dh', [batch, units]).data,
-        dhDirect: ws.get('gru.dhDirect', [batch, units]).data,
-        dResetState: ws.get('gru.dResetState', [batch, units]).data,
-        dKernelZr: ws.get('gru.dKernelZr', [units, 2 * units]).data,
-        dKernelH: ws.get('gru.dKernelH', [units, units]).data,
+        dGates: ws.get(ctx, 'gru.dGates', [time, batch, 3 * units]).data,
+        dInnerZr: ws.get(ctx, 'gru.dInnerZr', [time, batch, 2 * units]).data,
+        dInnerH: ws.get(ctx, 'gru.dInnerH', [time, batch, units]).data,
+        dh: ws.get(ctx, 'gru.dh', [batch, units]).data,
+        dhDirect: ws.get(ctx, 'gru.dhDirect', [batch, units]).data,
+        dResetState: ws.get(ctx, 'gru.dResetState', [batch, units]).data,
+        dKernelZr: ws.get(ctx, 'gru.dKernelZr', [units, 2 * units]).data,
+        dKernelH: ws.get(ctx, 'gru.dKernelH', [units, units]).data,
         dxs,
       };
       gruResetBeforeBackward(p.sz, w, p.recurrentMask, buf, grads, args, p.act, p.recAct);
@@ -311,10 +311,10 @@ export function simpleRnn(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Te
   const p = prepare('simpleRnn', x, kernel, recurrentKernel, 1, 1, opts);
   const { batch, time, features, units } = p.sz;
   const buf = {
-    xs: ws.get('rnn.xs', [time, batch, features]).data,
-    pre: ws.get('rnn.pre', [time, batch, units]).data,
-    h: ws.get('rnn.h', [time + 1, batch, units]).data,
-    hMasked: p.recurrentMask !== null ? ws.get('rnn.hMasked', [time, batch, units]).data : null,
+    xs: ws.get(ctx, 'rnn.xs', [time, batch, features]).data,
+    pre: ws.get(ctx, 'rnn.pre', [time, batch, units]).data,
+    h: ws.get(ctx, 'rnn.h', [time + 1, batch, units]).data,
+    hMasked: p.recurrentMask !== null ? ws.get(ctx, 'rnn.hMasked', [time, batch, units]).data : null,
   };
   const w = weightArrays(kernel, recurrentKernel, bias);
   return runSequence(ctx, ws, x, kernel, recurrentKernel, bias, opts, p, {
@@ -323,7 +323,7 @@ export function simpleRnn(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Te
     states: [buf.h],
     forward: () => simpleRnnForward(p.sz, w, p.recurrentMask, buf, p.act),
     backward: (args, dxs) => {
-      const grads = { dPre: ws.get('rnn.dPre', [time, batch, units]).data, dh: ws.get('rnn.dh', [batch, units]).data, dxs };
+      const grads = { dPre: ws.get(ctx, 'rnn.dPre', [time, batch, units]).data, dh: ws.get(ctx, 'rnn.dh', [batch, units]).data, dxs };
       simpleRnnBackward(p.sz, w, p.recurrentMask, buf, grads, args, p.act);
     },
   });

@@ -233,8 +233,9 @@ export class Sequential {
       // One optimizer step per batch of the (shuffled) samples.
       for (let start = 0, batch = 0; start < n; start += batchSize, batch++) {
         const rows = Math.min(batchSize, n - start);
-        const xb = shuffle ? this.gather('fit.x', X, order, start, rows) : X.rows(start, start + rows);
-        const yb = shuffle ? this.gather('fit.y', Y, order, start, rows) : Y.rows(start, start + rows);
+        ctx.pass = (ctx.pass ?? 0) + 1;
+        const xb = shuffle ? this.gather(ctx, 'fit.x', X, order, start, rows) : X.rows(start, start + rows);
+        const yb = shuffle ? this.gather(ctx, 'fit.y', Y, order, start, rows) : Y.rows(start, start + rows);
         this.trainStep(ctx, xb, yb, loss, optimizer, metrics, weights, sums, rows);
         if (callbacks.length > 0 || progress?.wantsBatches) {
           const seen = start + rows;
@@ -285,7 +286,7 @@ export class Sequential {
     this.tape.reset();
   }
 
-  /** Runs every layer on a batch. */
+  /** Runs every layer on a batch (one pass: bump `ctx.pass` when reusing `ctx` for the next). */
   forward(x: Tensor, ctx: CallContext): Tensor {
     let h = x;
     for (const layer of this.layers) h = layer.call(h, ctx);
@@ -320,6 +321,7 @@ export class Sequential {
     for (let start = 0; start < n; start += batchSize) {
       const rows = Math.min(batchSize, n - start);
       const yb = Y.rows(start, start + rows);
+      ctx.pass = start;
       const out = this.forward(X.rows(start, start + rows), ctx);
       this.accumulate(sums, lossOp(ctx, this.ws, loss, yb, out).data[0], metrics, yb, out, rows);
     }
@@ -342,6 +344,7 @@ export class Sequential {
     // Forward each batch and copy its output into the result.
     for (let start = 0; start < n; start += batchSize) {
       const rows = Math.min(batchSize, n - start);
+      ctx.pass = start;
       const out = this.forward(X.rows(start, start + rows), ctx);
       result.data.set(out.data, start * rowSize);
     }
@@ -415,11 +418,11 @@ export class Sequential {
   }
 
   /** Rows `order[start .. start+rows)` of `source` copied into a reused buffer. */
-  private gather(key: string, source: Tensor, order: Int32Array, start: number, rows: number): Tensor {
+  private gather(ctx: CallContext, key: string, source: Tensor, order: Int32Array, start: number, rows: number): Tensor {
     const rowSize = source.shape[0] === 0 ? 0 : source.size / source.shape[0];
     const shape = source.shape.slice();
     shape[0] = rows;
-    const out = this.ws.get(key, shape);
+    const out = this.ws.get(ctx, key, shape);
     // Copy each chosen row.
     for (let r = 0; r < rows; r++) {
       const from = order[start + r] * rowSize;

@@ -132,9 +132,9 @@ describe('variational dropout: one input mask and one recurrent mask per sequenc
     expect(new Set(inMask.data)).toEqual(new Set([0, 2]));
     expect(new Set(recMask.data)).toEqual(new Set([0, 4 / 3].map(Math.fround)));
     const first = [inMask.data.slice(), recMask.data.slice()];
-    layer.call(x, TRAIN);
-    expect(inMask.data).not.toEqual(first[0]);
-    expect(recMask.data).not.toEqual(first[1]);
+    layer.call(x, { ...TRAIN });
+    expect((layer.lastInputMask as Tensor).data).not.toEqual(first[0]);
+    expect((layer.lastRecurrentMask as Tensor).data).not.toEqual(first[1]);
   });
 
   it('applies the same masks at every time step: the layer equals Keras\' equations with the cached masks', () => {
