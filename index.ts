@@ -20,8 +20,13 @@ export { lstm, gru, simpleRnn } from './lib/recurrent-ops';
 export type { RecurrentOpOptions, RecurrentOpResult } from './lib/recurrent-ops';
 
 // Models and training
+export { Model, model } from './lib/model';
+export type { ModelArgs, CompileArgs, FitArgs, PredictArgs, SaveResult, ModelData } from './lib/model';
 export { Sequential } from './lib/sequential';
-export type { SequentialArgs, CompileArgs, FitArgs, PredictArgs, SaveResult } from './lib/sequential';
+export type { SequentialArgs } from './lib/sequential';
+export { Input, input, InputLayer } from './lib/graph/input';
+export type { InputArgs } from './lib/graph/input';
+export { SymbolicTensor, Node } from './lib/graph/symbolic';
 export { History } from './lib/history';
 export type { Logs } from './lib/history';
 export { EarlyStopping, ModelCheckpoint, TerminateOnNaN, LearningRateScheduler, ReduceLROnPlateau } from './lib/callbacks';
@@ -35,8 +40,8 @@ export * as initializers from './lib/initializers';
 export { summaryText } from './lib/summary';
 
 // Layers
-export { Layer } from './lib/layer';
-export type { LayerArgs, WeightShape } from './lib/layer';
+export { Layer, KERNEL_BIAS_KEYS, LAYER_KEYS } from './lib/layer';
+export type { LayerArgs, KernelBiasArgs, WeightShape, BuildRandom, InputShapes } from './lib/layer';
 export { Dense } from './layers/dense';
 export type { DenseArgs } from './layers/dense';
 export { Dropout, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, GaussianDropout, GaussianNoise, AlphaDropout } from './layers/dropout';
@@ -59,7 +64,7 @@ export { SimpleRNN, LSTM, GRU, RecurrentLayer } from './layers/recurrent';
 export type { RecurrentArgs, LSTMArgs, GRUArgs } from './layers/recurrent';
 
 // Saving and loading (TensorFlow.js's layers-model format)
-export { loadModel, modelFromArtifacts, layerFromConfig, registerLayerClass } from './layers/serialization';
+export { loadModel, modelFromArtifacts, layerFromConfig, registerLayerClass, ConfigReader } from './layers/serialization';
 export type { LoadModelOptions } from './layers/serialization';
 export { modelToArtifacts, MAX_MODEL_JSON_BYTES, MAX_JSON_DEPTH, MAX_LAYERS } from './lib/io/artifacts';
 export type { ModelArtifacts, ArtifactsHead, WeightSpec, TrainingJson } from './lib/io/artifacts';

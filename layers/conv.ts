@@ -154,7 +154,7 @@ export class Conv2D extends Conv {
 
   call(x: Tensor, ctx: CallContext): Tensor {
     checkCallShape(this, x);
-    return conv2d(ctx, this.ws, x, this.kernel, this.bias, this.activation, this.strides as [number, number], this.padding);
+    return conv2d(ctx, this.buffers(ctx), x, this.kernel, this.bias, this.activation, this.strides as [number, number], this.padding);
   }
 }
 
@@ -171,6 +171,6 @@ export class Conv1D extends Conv {
 
   call(x: Tensor, ctx: CallContext): Tensor {
     checkCallShape(this, x);
-    return conv1d(ctx, this.ws, x, this.kernel, this.bias, this.activation, this.strides[0], this.padding);
+    return conv1d(ctx, this.buffers(ctx), x, this.kernel, this.bias, this.activation, this.strides[0], this.padding);
   }
 }

@@ -83,6 +83,6 @@ export class Dense extends Layer {
   }
 
   call(x: Tensor, ctx: CallContext): Tensor {
-    return dense(ctx, this.ws, x, this.kernel, this.bias, this.activation);
+    return dense(ctx, this.buffers(ctx), x, this.kernel, this.bias, this.activation);
   }
 }

@@ -79,6 +79,16 @@ function maskShapeFor(where: string, noiseShape: readonly (number | null)[], sha
 /** The base of the family: a layer with its own seeded stream and no weights; output shape = input shape. */
 abstract class NoiseLayer extends Layer {
   static override readonly optionKeys = NOISE_KEYS;
+  /**
+   * The mask (or noise) of the last training pass: 0 where a unit was dropped, the kept units'
+   * scale elsewhere. Reused (overwritten) by the next pass: clone it to keep it.
+   */
+  lastMask: Tensor | null = null;
+  /**
+   * The last mask drawn at each node of the layer (`nodeMasks[i]` for `inboundNodes[i]`): a layer
+   * applied twice in a model draws a new mask at each use, and each stays reachable here.
+   */
+  readonly nodeMasks: Tensor[] = [];
   protected random: RandomStream | null = null;
   private bits: Uint32Array | null = null;
   private readonly ownSeed: Seed | undefined;
@@ -95,6 +105,12 @@ abstract class NoiseLayer extends Layer {
 
   computeOutputShape(inputShape: readonly number[]): number[] {
     return inputShape.slice();
+  }
+
+  /** Caches this pass's mask on the layer (`lastMask`) and for the node being run (`nodeMasks`). */
+  protected remember(ctx: CallContext, mask: Tensor): void {
+    this.lastMask = mask;
+    this.nodeMasks[ctx.nodeIndex ?? 0] = mask;
   }
 
   /** The strength of the noise (a rate or a standard deviation); 0 makes the layer the identity. */
@@ -134,11 +150,6 @@ export class Dropout extends NoiseLayer {
   static override readonly optionKeys = DROPOUT_KEYS;
   /** Probability of dropping a unit (Keras' meaning; the keep probability is 1 - rate). */
   readonly rate: number;
-  /**
-   * The mask of the last training forward pass, of the noise shape: 0 where a unit was dropped,
-   * 1 / (1 - rate) where it was kept. Reused (overwritten) by the next pass: clone it to keep it.
-   */
-  lastMask: Tensor | null = null;
   private readonly noiseShapeArg: readonly (number | null)[] | undefined;
 
   constructor(rate: number, args: DropoutArgs = {}) {
@@ -174,14 +185,15 @@ export class Dropout extends NoiseLayer {
 
     // 1. Draw this pass's mask: 0 with probability `rate`, else 1 / (1 - rate) (drawn and scaled).
     const maskShape = this.noiseShape(x.shape);
-    const mask = this.ws.get(ctx, 'mask', maskShape);
+    const ws = this.buffers(ctx);
+    const mask = ws.get(ctx, 'mask', maskShape);
     drawDropoutMask(mask.data, this.rate, this.maskBits());
 
     // 2. Cache it on the layer, where users (and the backward pass) can read it.
-    this.lastMask = mask;
+    this.remember(ctx, mask);
 
     // 3. Apply it: y = x * mask, broadcast along the mask's axes of length 1.
-    const y = this.ws.get(ctx, 'y', x.shape);
+    const y = ws.get(ctx, 'y', x.shape);
     broadcastMultiply(x.data, mask.data, y.data, x.shape, maskShape);
 
     // 4. On the way back, the same mask: dx += dy * mask (dropped units get no gradient).
@@ -260,7 +272,6 @@ export class SpatialDropout3D extends SpatialDropout {
  */
 export class GaussianDropout extends NoiseLayer {
   readonly rate: number;
-  lastMask: Tensor | null = null;
 
   constructor(rate: number, args: NoiseArgs = {}) {
     super(args);
@@ -279,12 +290,13 @@ export class GaussianDropout extends NoiseLayer {
   call(x: Tensor, ctx: CallContext): Tensor {
     if (!ctx.training || this.rate === 0) return x;
     const stddev = Math.sqrt(this.rate / (1 - this.rate));
-    const noise = this.ws.get(ctx, 'noise', x.shape);
+    const ws = this.buffers(ctx);
+    const noise = ws.get(ctx, 'noise', x.shape);
     const random = this.stream();
     // One multiplicative factor per unit.
     for (let i = 0; i < noise.size; i++) noise.data[i] = 1 + stddev * random.normal();
-    this.lastMask = noise;
-    return scaleShift(ctx, this.ws, x, noise, null);
+    this.remember(ctx, noise);
+    return scaleShift(ctx, ws, x, noise, null);
   }
 }
 
@@ -314,11 +326,12 @@ export class GaussianNoise extends NoiseLayer {
 
   call(x: Tensor, ctx: CallContext): Tensor {
     if (!ctx.training || this.stddev === 0) return x;
-    const noise = this.ws.get(ctx, 'noise', x.shape);
+    const ws = this.buffers(ctx);
+    const noise = ws.get(ctx, 'noise', x.shape);
     const random = this.stream();
     for (let i = 0; i < noise.size; i++) noise.data[i] = this.stddev * random.normal();
     this.lastNoise = noise;
-    return scaleShift(ctx, this.ws, x, null, noise);
+    return scaleShift(ctx, ws, x, null, noise);
   }
 }
 
@@ -330,7 +343,6 @@ export class GaussianNoise extends NoiseLayer {
 export class AlphaDropout extends NoiseLayer {
   static override readonly optionKeys = DROPOUT_KEYS;
   readonly rate: number;
-  lastMask: Tensor | null = null;
   private readonly noiseShapeArg: readonly (number | null)[] | undefined;
 
   constructor(rate: number, args: DropoutArgs = {}) {
@@ -360,8 +372,9 @@ export class AlphaDropout extends NoiseLayer {
     const a = ((1 - rate) * (1 + rate * alphaP * alphaP)) ** -0.5;
     const b = -a * alphaP * rate;
     const shape = this.noiseShapeArg ? maskShapeFor(`AlphaDropout '${this.name}'`, this.noiseShapeArg, x.shape) : x.shape;
-    const mask = this.ws.get(ctx, 'mask', shape);
-    const offset = this.ws.get(ctx, 'offset', shape);
+    const ws = this.buffers(ctx);
+    const mask = ws.get(ctx, 'mask', shape);
+    const offset = ws.get(ctx, 'offset', shape);
     const random = this.stream();
     // keep -> multiplier a, offset b; drop -> multiplier 0, offset a * alphaP + b.
     for (let i = 0; i < mask.size; i++) {
@@ -369,7 +382,7 @@ export class AlphaDropout extends NoiseLayer {
       mask.data[i] = keep ? a : 0;
       offset.data[i] = keep ? b : a * alphaP + b;
     }
-    this.lastMask = mask;
-    return scaleShift(ctx, this.ws, x, mask, offset);
+    this.remember(ctx, mask);
+    return scaleShift(ctx, ws, x, mask, offset);
   }
 }

@@ -71,9 +71,9 @@ abstract class Pooling extends Layer {
   call(x: Tensor, ctx: CallContext): Tensor {
     checkCallShape(this, x);
     if (this.poolSize.length === 2) {
-      return pool2d(ctx, this.ws, this.kind, x, this.poolSize as [number, number], this.strides as [number, number], this.padding);
+      return pool2d(ctx, this.buffers(ctx), this.kind, x, this.poolSize as [number, number], this.strides as [number, number], this.padding);
     }
-    return pool1d(ctx, this.ws, this.kind, x, this.poolSize[0], this.strides[0], this.padding);
+    return pool1d(ctx, this.buffers(ctx), this.kind, x, this.poolSize[0], this.strides[0], this.padding);
   }
 }
 
@@ -128,7 +128,7 @@ abstract class GlobalPooling extends Layer {
 
   call(x: Tensor, ctx: CallContext): Tensor {
     checkCallShape(this, x);
-    return globalPool(ctx, this.ws, this.kind, x);
+    return globalPool(ctx, this.buffers(ctx), this.kind, x);
   }
 }
 

@@ -260,18 +260,18 @@ export abstract class RecurrentLayer extends Layer {
     opts.initialState = initialState;
     // Training: draw this pass's two masks, once for the whole sequence, and cache them.
     if (ctx.training && this.dropout > 0) {
-      const mask = this.ws.get(ctx, 'inputMask', [x.shape[0], features]);
+      const mask = this.buffers(ctx).get(ctx, 'inputMask', [x.shape[0], features]);
       drawDropoutMask(mask.data, this.dropout, this.maskBits());
       this.lastInputMask = mask;
       opts.inputMask = mask;
     }
     if (ctx.training && this.recurrentDropout > 0) {
-      const mask = this.ws.get(ctx, 'recurrentMask', [x.shape[0], this.units]);
+      const mask = this.buffers(ctx).get(ctx, 'recurrentMask', [x.shape[0], this.units]);
       drawDropoutMask(mask.data, this.recurrentDropout, this.maskBits());
       this.lastRecurrentMask = mask;
       opts.recurrentMask = mask;
     }
-    const result = this.op(ctx, this.ws, x, this.kernel, this.recurrentKernel, this.bias, opts);
+    const result = this.op(ctx, this.buffers(ctx), x, this.kernel, this.recurrentKernel, this.bias, opts);
     if (this.returnState) this.lastStates = result.states;
     return result;
   }

@@ -34,7 +34,7 @@ export class Flatten extends Layer {
 
   call(x: Tensor, ctx: CallContext): Tensor {
     checkCallShape(this, x);
-    return reshape(ctx, this.ws, x, batchShape(this.shapeScratch, x.shape[0], this.outputShape as number[]));
+    return reshape(ctx, this.buffers(ctx), x, batchShape(this.shapeScratch, x.shape[0], this.outputShape as number[]));
   }
 }
 
@@ -68,6 +68,6 @@ export class Reshape extends Layer {
 
   call(x: Tensor, ctx: CallContext): Tensor {
     checkCallShape(this, x);
-    return reshape(ctx, this.ws, x, batchShape(this.shapeScratch, x.shape[0], this.outputShape as number[]));
+    return reshape(ctx, this.buffers(ctx), x, batchShape(this.shapeScratch, x.shape[0], this.outputShape as number[]));
   }
 }

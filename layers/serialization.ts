@@ -250,7 +250,7 @@ interface ModelPlan {
   name: string | undefined;
   seed: string | undefined;
   layers: Layer[];
-  training: { loss: string; metrics: string[]; optimizer: Optimizer } | null;
+  training: { loss: string | string[]; metrics: string[] | string[][]; lossWeights?: number[]; optimizer: Optimizer } | null;
 }
 
 /** Rethrows a layer's or optimizer's own error with the source in front (errors of ours pass as they are). */
@@ -315,7 +315,8 @@ function planTraining(training: TrainingJson | null | undefined, source: string)
   if (typeof optimizer !== 'object' || optimizer === null || typeof optimizer.class_name !== 'string' || typeof optimizer.config !== 'object' || optimizer.config === null) {
     throw new Error(`loadModel: ${source}: userDefinedMetadata.lamina.training should be { loss, metrics, optimizer: { class_name, config } }, got ${brief(training)}`);
   }
-  return { loss: training.loss, metrics: training.metrics, optimizer: optimizerFromConfig(optimizer.class_name, optimizer.config) };
+  const lossWeights = training.loss_weights === undefined ? {} : { lossWeights: training.loss_weights };
+  return { loss: training.loss, metrics: training.metrics, ...lossWeights, optimizer: optimizerFromConfig(optimizer.class_name, optimizer.config) };
 }
 
 /** Throws an Error naming the first weight that holds NaN or an infinity. */

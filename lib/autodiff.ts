@@ -108,6 +108,10 @@ export interface CallContext {
    * new pass; a caller that reuses one object for pass after pass (as `fit` does) bumps `pass`.
    */
   pass?: number;
+  /** The buffers of the graph node being run (a model gives each node its own); a layer without one uses its own. */
+  ws?: Workspace;
+  /** The index of that node among its layer's nodes (`layer.inboundNodes`), for per-node state such as dropout masks. */
+  nodeIndex?: number;
 }
 
 /** How many calls of one op a pass may make through one Workspace (a guard against a context reused without bumping `pass`). */

@@ -6,9 +6,10 @@
 import { CallContext, Workspace } from './autodiff';
 import { Constraint, resolveConstraint } from './constraints';
 import { Initializer } from './initializers';
-import { checkOptionKeys, moreOptionKeys, optionKeys } from './options';
+import { checkOptionKeys, checkOptions, moreOptionKeys, optionKeys } from './options';
+import { Node, SymbolicTensor } from './graph/symbolic';
 import { RandomStream } from './random';
-import { describe, Tensor, shapeToString, sizeOf } from './tensor';
+import { describe, Tensor, TensorLike, shapeToString, sizeOf } from './tensor';
 
 /**
  * The most values one weight may hold (2^30 float32 values, 4 GiB). A larger one (a typo such as
@@ -97,7 +98,7 @@ export function kernelBiasConfig(
 const nameCounters = new Map<string, number>();
 
 /** Keras-style unique names: `dense`, `dense_1`, `dense_2`, ... */
-function uniqueName(base: string): string {
+export function uniqueLayerName(base: string): string {
   const n = nameCounters.get(base) ?? 0;
   nameCounters.set(base, n + 1);
   return n === 0 ? base : `${base}_${n}`;
@@ -117,9 +118,14 @@ export abstract class Layer {
   /** Per-sample input shape given by the user (first layer only), or null. */
   readonly declaredInputShape: number[] | null;
   private isTrainable: boolean;
-  /** Per-sample input and output shapes, set by `build`. */
-  inputShape: number[] | null = null;
+  /**
+   * Per-sample input and output shapes, set by `build`: the input shape is one shape, or one per
+   * input for a layer that takes a list (`takesList`, the merge layers).
+   */
+  inputShape: number[] | number[][] | null = null;
   outputShape: number[] | null = null;
+  /** The nodes this layer was applied in (`apply` on symbolic tensors), in order; a shared layer has several. */
+  readonly inboundNodes: Node[] = [];
   /** The layer's weights, in Keras order (e.g. Dense: kernel, bias). */
   weights: Tensor[] = [];
   /** Names of the weights, parallel to `weights` (e.g. `kernel`, `bias`). */
@@ -137,7 +143,7 @@ export abstract class Layer {
     }
     const where = typeof args.name === 'string' ? `${this.className} '${args.name}'` : this.className;
     checkOptionKeys(where, args, (new.target as unknown as typeof Layer).optionKeys);
-    this.name = args.name ?? uniqueName(toSnake(this.className));
+    this.name = args.name ?? uniqueLayerName(toSnake(this.className));
     if (args.inputShape !== undefined && args.inputDim !== undefined) {
       throw new Error(`${this.className} '${this.name}': give inputShape or inputDim, not both`);
     }
@@ -174,6 +180,11 @@ export abstract class Layer {
     }
   }
 
+  /** Whether `call` takes a list of tensors (the merge layers) instead of one. */
+  get takesList(): boolean {
+    return false;
+  }
+
   /** The class name as Keras spells it (`Dense`, `Dropout`). */
   get className(): string {
     return this.constructor.name;
@@ -189,7 +200,7 @@ export abstract class Layer {
    * against before any layer is built. `build` creates exactly these (`addWeight` takes each shape
    * from here), so the two cannot disagree. None by default.
    */
-  weightShapes(_inputShape: readonly number[]): WeightShape[] {
+  weightShapes(_inputShape: InputShapes): WeightShape[] {
     return [];
   }
 
@@ -198,7 +209,7 @@ export abstract class Layer {
    * and holds at most `MAX_WEIGHT_SIZE` values (a RangeError naming the weight otherwise). No
    * allocation: safe on shapes from an untrusted file.
    */
-  plannedWeights(inputShape: readonly number[]): WeightShape[] {
+  plannedWeights(inputShape: InputShapes): WeightShape[] {
     const planned = this.weightShapes(inputShape);
     for (const { name, shape } of planned) {
       const size = shape.every((d) => Number.isInteger(d) && d >= 0) ? sizeOf(shape) : NaN;
@@ -209,12 +220,15 @@ export abstract class Layer {
     return planned;
   }
 
-  /** Creates the weights for a per-sample `inputShape` (the shapes `weightShapes` gives); called once by the model. */
-  build(inputShape: readonly number[], random: BuildRandom): void {
+  /**
+   * Creates the weights for a per-sample `inputShape` (one per input for a layer that takes a
+   * list), the shapes `weightShapes` gives; called once, by the model or the first eager `apply`.
+   */
+  build(inputShape: InputShapes, random: BuildRandom): void {
     const outputShape = this.computeOutputShape(inputShape);
     const planned = this.plannedWeights(inputShape);
     this.outputShape = outputShape;
-    this.inputShape = inputShape.slice();
+    this.inputShape = copyShapes(inputShape);
     this.planned = planned;
     try {
       this.createWeights(inputShape, random);
@@ -227,7 +241,7 @@ export abstract class Layer {
   }
 
   /** Creates this layer's weights with `addWeight`, in `weightShapes` order (none by default). */
-  protected createWeights(_inputShape: readonly number[], _random: BuildRandom): void {}
+  protected createWeights(_inputShape: InputShapes, _random: BuildRandom): void {}
 
   /**
    * Adds the next weight `weightShapes` lists (which must be called `name`), filled by `fill`,
@@ -250,11 +264,96 @@ export abstract class Layer {
     return w;
   }
 
-  /** Per-sample output shape for a per-sample input shape; throws a clear Error if it does not fit. */
-  abstract computeOutputShape(inputShape: readonly number[]): number[];
+  /**
+   * Per-sample output shape for a per-sample input shape (one per input for a layer that takes a
+   * list); throws a clear Error if it does not fit.
+   */
+  abstract computeOutputShape(inputShape: InputShapes): number[];
 
-  /** The forward pass on a batch; ops record their backward on `ctx.tape`. */
-  abstract call(x: Tensor, ctx: CallContext): Tensor;
+  /**
+   * The forward pass on a batch (a list of batches for a layer that takes a list); ops record their
+   * backward on `ctx.tape` and take their buffers from `this.buffers(ctx)`.
+   */
+  abstract call(inputs: Tensor | Tensor[], ctx: CallContext): Tensor;
+
+  /** The buffers of the node being run (`ctx.ws`, set by a model), or the layer's own. */
+  protected buffers(ctx: CallContext): Workspace {
+    return ctx.ws ?? this.ws;
+  }
+
+  /**
+   * Applies the layer. To symbolic tensors (from `Input` or another layer's `apply`): records a
+   * node and returns the symbolic tensor it makes, `[null, ...outputShape]`, building nothing
+   * (a `Model` builds its layers, in order, from its seed). To data (a Tensor or anything
+   * `Tensor.from` takes, or a list of them for a merge layer): runs the layer now, building it on
+   * first use from a stream seeded by its name, and returns a new Tensor; `{ training: true }`
+   * runs it as in training (dropout on).
+   */
+  apply(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor;
+  apply(inputs: TensorLike | readonly TensorLike[], options?: { training?: boolean }): Tensor;
+  apply(inputs: unknown, options: { training?: boolean } = {}): SymbolicTensor | Tensor {
+    const list = Array.isArray(inputs) ? (inputs as unknown[]) : [inputs];
+    const symbolic = list.filter((t) => t instanceof SymbolicTensor).length;
+    if (symbolic > 0 && symbolic < list.length) {
+      throw new TypeError(`${this.className} '${this.name}'.apply: mix of symbolic tensors (from Input or apply) and data; give all of one kind`);
+    }
+    if (symbolic > 0) return this.applySymbolic(list as SymbolicTensor[]);
+    return this.applyEager(inputs, checkOptions(`${this.className} '${this.name}'.apply`, options, APPLY_KEYS).training ?? false);
+  }
+
+  /** Records a node of this layer applied to `inputs`; returns its output. */
+  private applySymbolic(inputs: SymbolicTensor[]): SymbolicTensor {
+    const me = `${this.className} '${this.name}'`;
+    if (!this.takesList && inputs.length !== 1) throw new Error(`${me}: takes one input, got a list of ${inputs.length}`);
+    if (this.takesList && inputs.length < 2) throw new Error(`${me}: takes a list of at least two inputs, got ${inputs.length}`);
+    const shapes = inputs.map((t) => t.perSampleShape);
+    const shapeArg = this.takesList ? shapes : shapes[0];
+    this.checkSameInput(shapeArg, inputs.map((t) => `'${t.name}'`).join(', '));
+    let outputShape: number[];
+    try {
+      outputShape = this.computeOutputShape(shapeArg);
+    } catch (e) {
+      // A merge layer names its inputs by position; say which layers made them.
+      if (!(e instanceof Error) || !this.takesList) throw e;
+      const from = inputs.map((t, i) => `${i}: '${t.sourceLayer.name}' [null, ${t.perSampleShape.join(', ')}]`).join('; ');
+      throw new (e instanceof RangeError ? RangeError : Error)(`${e.message} (inputs from ${from})`);
+    }
+    const node = new Node(this, inputs, this.takesList, outputShape, this.inboundNodes.length);
+    this.inboundNodes.push(node);
+    return node.output;
+  }
+
+  /** Runs the layer on data now (building it on first use); returns a new Tensor. */
+  private applyEager(inputs: unknown, training: boolean): Tensor {
+    const me = `${this.className} '${this.name}'`;
+    const list = this.takesList ? (Array.isArray(inputs) ? inputs : [inputs]) : [inputs];
+    const tensors = list.map((t, i) => Tensor.from(t as TensorLike, this.takesList ? `${me}.apply: input ${i}` : `${me}.apply`));
+    tensors.forEach((t, i) => {
+      if (t.rank < 1) throw new RangeError(`${me}.apply: input${this.takesList ? ` ${i}` : ''} must have a batch axis, got a scalar`);
+    });
+    const shapes = tensors.map((t) => t.shape.slice(1));
+    const shapeArg = this.takesList ? shapes : shapes[0];
+    if (!this.built) this.build(shapeArg, { init: new RandomStream(`${this.name}/init`), layerSeed: this.name });
+    else this.checkSameInput(shapeArg, 'the data');
+    const ctx: CallContext = { training, tape: null, ws: new Workspace() };
+    return this.call(this.takesList ? tensors : tensors[0], ctx);
+  }
+
+  /** A layer built (or applied) before must be given inputs of the same per-sample shape(s). */
+  private checkSameInput(shape: InputShapes, what: string): void {
+    const asList = (x: InputShapes): readonly (readonly number[])[] => (this.takesList ? (x as readonly (readonly number[])[]) : [x as readonly number[]]);
+    const known = this.inputShape !== null ? asList(this.inputShape) : this.inboundNodes[0]?.inputs.map((t) => t.perSampleShape);
+    if (known === undefined) return;
+    const got = asList(shape);
+    const same = known.length === got.length && known.every((w, i) => w.length === got[i].length && w.every((d, a) => d === got[i][a]));
+    if (!same) {
+      const show = (list: readonly (readonly number[])[]) => JSON.stringify(this.takesList ? list : list[0]);
+      throw new RangeError(
+        `${this.className} '${this.name}': was built for per-sample input ${show(known)}, but ${what} ${got.length === 1 ? 'has' : 'have'} ${show(got)}; a layer used twice shares its weights, so it needs the same input shape each time`,
+      );
+    }
+  }
+
 
   /** Copies of the weights, in Keras order. */
   getWeights(): Tensor[] {
@@ -300,6 +399,16 @@ export abstract class Layer {
   countParams(): number {
     return this.weights.reduce((n, w) => n + w.size, 0);
   }
+}
+
+/** A per-sample shape, or one per input for a layer that takes a list. */
+export type InputShapes = readonly number[] | readonly (readonly number[])[];
+
+const APPLY_KEYS = optionKeys<{ training?: boolean }>({ training: true });
+
+/** A deep copy of one shape or a list of shapes. */
+function copyShapes(shape: InputShapes): number[] | number[][] {
+  return shape.length > 0 && Array.isArray(shape[0]) ? (shape as readonly (readonly number[])[]).map((s) => s.slice()) : (shape as readonly number[]).slice();
 }
 
 /** Keras' to_snake_case: `SpatialDropout2D` -> `spatial_dropout2d`, `LSTM` -> `lstm`. */

@@ -4,8 +4,8 @@
  * uncertainty.
  */
 import { checkOptions, optionKeys } from './options';
-import { Sequential } from './sequential';
-import { describe, Tensor, TensorLike } from './tensor';
+import type { Model, ModelData } from './model';
+import { describe, Tensor } from './tensor';
 
 /** Options of `predictMC`. */
 export interface PredictMCArgs {
@@ -28,7 +28,7 @@ export interface MCPrediction {
  * and returns the mean and standard deviation of each output. Throws if the model has no layer
  * that draws random numbers (every pass would be the same).
  */
-export function predictMC(model: Sequential, x: TensorLike, args: PredictMCArgs = {}): MCPrediction {
+export function predictMC(model: Model, x: ModelData, args: PredictMCArgs = {}): MCPrediction {
   const { samples = 50, batchSize = 32 } = checkOptions('predictMC', args, optionKeys<PredictMCArgs>({ samples: true, batchSize: true }));
   if (!Number.isInteger(samples) || samples < 2) {
     throw new RangeError(`predictMC: samples must be an integer >= 2 (a spread needs two predictions), got ${describe(samples)}`);
@@ -43,7 +43,9 @@ export function predictMC(model: Sequential, x: TensorLike, args: PredictMCArgs 
   let shape: number[] = [];
   // Welford's running mean and sum of squared deviations over the passes.
   for (let s = 1; s <= samples; s++) {
-    const p = model.predict(x, { training: true, batchSize });
+    const predicted = model.predict(x, { training: true, batchSize });
+    if (Array.isArray(predicted)) throw new Error(`predictMC: model '${model.name}' has ${predicted.length} outputs; Monte Carlo dropout here takes a one-output model`);
+    const p = predicted;
     if (mean === null || m2 === null) {
       mean = new Float64Array(p.size);
       m2 = new Float64Array(p.size);

@@ -112,3 +112,23 @@ export function scaleShift(ctx: CallContext, ws: Workspace, x: Tensor, scale: Te
   });
   return y;
 }
+
+/**
+ * sum_i weights[i] * losses[i]: the total loss of a model with several outputs, each loss a
+ * scalar. Backward: each loss gets g * weights[i].
+ */
+export function weightedTotal(ctx: CallContext, ws: Workspace, losses: readonly Tensor[], weights: readonly number[]): Tensor {
+  const out = ws.get(ctx, 'weightedTotal.out', []);
+  let s = 0;
+  for (let i = 0; i < losses.length; i++) s += weights[i] * losses[i].data[0];
+  out.data[0] = s;
+  ctx.tape?.record(out, () => {
+    const g = (out.grad as Float32Array)[0];
+    // d total / d loss_i = weights[i]
+    for (let i = 0; i < losses.length; i++) {
+      const d = gradOf(losses[i]);
+      if (d !== null) d[0] += g * weights[i];
+    }
+  });
+  return out;
+}

@@ -19,7 +19,7 @@ export interface ModelArtifacts {
   format: 'layers-model';
   generatedBy: string;
   convertedBy: null;
-  modelTopology: { class_name: 'Sequential'; config: { name: string; layers: LayerJson[] }; keras_version: string; backend: string };
+  modelTopology: TopologyJson & { keras_version: string; backend: string };
   weightSpecs: WeightSpec[];
   /** The weights, concatenated in `weightSpecs` order. */
   weightData: ArrayBuffer;
@@ -36,18 +36,39 @@ export interface LayerJson {
   config: Record<string, unknown>;
 }
 
-/** How a model was compiled: loss, metric names, optimizer class and config. */
+/** How a model was compiled: loss(es), metric names, loss weights, optimizer class and config. */
 export interface TrainingJson {
-  loss: string;
-  metrics: string[];
+  /** One loss, or one per output (in output order). */
+  loss: string | string[];
+  /** Metric names, or one list per output. */
+  metrics: string[] | string[][];
+  /** Each output's loss weight (several outputs). */
+  loss_weights?: number[];
   optimizer: { class_name: string; config: Record<string, number | boolean> };
 }
+
+/** A layer of a functional model in model.json: its config and the nodes it is applied in. */
+export interface FunctionalLayerJson extends LayerJson {
+  name: string;
+  /** Per node: the tensors it reads, `[layerName, nodeIndex, tensorIndex, kwargs]` each. */
+  inbound_nodes: [string, number, number, Record<string, unknown>][][];
+}
+
+/** The topology part of model.json: a Sequential's layer list, or a functional model's graph. */
+export type TopologyJson =
+  | { class_name: 'Sequential'; config: { name: string; layers: LayerJson[] } }
+  | {
+      class_name: 'Model' | 'Functional';
+      config: { name: string; layers: FunctionalLayerJson[]; input_layers: [string, number, number][]; output_layers: [string, number, number][] };
+    };
 
 /** What a model must offer to be saved. */
 export interface SaveableModel {
   readonly name: string;
   readonly seed: string;
   readonly layers: readonly Layer[];
+  /** Its topology as model.json stores it. */
+  topologyJson(): TopologyJson;
   trainingConfig(): TrainingJson | null;
 }
 
@@ -84,12 +105,7 @@ export function modelToArtifacts(model: SaveableModel): ModelArtifacts {
     format: 'layers-model',
     generatedBy: GENERATED_BY,
     convertedBy: null,
-    modelTopology: {
-      class_name: 'Sequential',
-      config: { name: model.name, layers: model.layers.map((l) => ({ class_name: l.className, config: l.getConfig() })) },
-      keras_version: 'tfjs-layers 4.22.0',
-      backend: 'tensor_flow.js',
-    },
+    modelTopology: { ...model.topologyJson(), keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' },
     weightSpecs,
     weightData: data.buffer,
     userDefinedMetadata: { lamina: { seed: model.seed, training: model.trainingConfig() } },
