@@ -6,7 +6,7 @@
  * Run: npm run build && node --expose-gc dist/bench/case-study.js
  */
 import { Callback } from '../index';
-import { circlesData, circlesModel } from '../examples/circles-mlp';
+import { circlesData, circlesFunctionalModel, circlesModel } from '../examples/circles-mlp';
 
 export interface CaseStudyTiming {
   model: string;
@@ -15,15 +15,15 @@ export interface CaseStudyTiming {
   heapAfterLastMB: number;
 }
 
-/** Times one fit of the case study (best of `repeats`). */
-export async function timeCaseStudy(dropoutRate: number | null, epochs = 4000, repeats = 3): Promise<CaseStudyTiming> {
+/** Times one fit of the case study (best of `repeats`); `functional`: the model written with Input/apply/Model. */
+export async function timeCaseStudy(dropoutRate: number | null, epochs = 4000, repeats = 3, functional = false): Promise<CaseStudyTiming> {
   const { trainX, trainY, testX, testY } = circlesData();
   let best = Infinity;
   let heap100 = 0;
   let heapLast = 0;
   // Fit `repeats` times with the same seed; keep the fastest.
   for (let r = 0; r < repeats; r++) {
-    const model = circlesModel({ seed: 1, rate: dropoutRate });
+    const model = functional ? circlesFunctionalModel({ seed: 1, rate: dropoutRate }) : circlesModel({ seed: 1, rate: dropoutRate });
     // Heap in use after a full collection (run node with --expose-gc; otherwise garbage not yet
     // collected is counted too).
     const heapNow = () => {
@@ -41,7 +41,7 @@ export async function timeCaseStudy(dropoutRate: number | null, epochs = 4000, r
     best = Math.min(best, Number(process.hrtime.bigint() - started) / 1e9);
   }
   const mb = (b: number) => b / 2 ** 20;
-  return { model: dropoutRate === null ? 'no dropout' : `Dropout(${dropoutRate})`, seconds: best, heapAfter100MB: mb(heap100), heapAfterLastMB: mb(heapLast) };
+  return { model: `${dropoutRate === null ? 'no dropout' : `Dropout(${dropoutRate})`}${functional ? ', functional' : ''}`, seconds: best, heapAfter100MB: mb(heap100), heapAfterLastMB: mb(heapLast) };
 }
 
 /**

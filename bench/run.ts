@@ -80,6 +80,22 @@ async function caseStudyRows(rows: Row[]): Promise<void> {
       targetWasm: 5,
       note: full ? undefined : `TF.js timed on ${tfEpochs} epochs, scaled to 4000`,
     });
+    if (rate !== null) {
+      // The same model written with the functional API: the graph must cost nothing measurable.
+      const functional = (await timeCaseStudy(rate, 4000, 3, true)).seconds;
+      rows.push({
+        workload: `1. case study, ${name}, functional API, 4000 epochs`,
+        unit: 's',
+        lamina: functional,
+        tfCpu: cpu,
+        tfWasm: wasm,
+        higherIsBetter: false,
+        targetCpu: 20,
+        targetWasm: 5,
+        ceiling: 1.05 * lamina,
+        note: `functional / Sequential: ${(functional / lamina).toFixed(3)} (target: at most 1.05)`,
+      });
+    }
   }
 }
 
