@@ -16,7 +16,10 @@ import { Optimizer, optimizerFromConfig } from '../lib/optimizers';
 import { checkOptions, optionKeys } from '../lib/options';
 import { ArtifactsHead, brief, checkArtifacts, LayerJson, ModelArtifacts, TrainingJson, WeightSpec } from '../lib/io/artifacts';
 import { readArtifacts } from '../lib/io/read-folder';
+import { InputLayer } from '../lib/graph/input';
+import { Model } from '../lib/model';
 import { Sequential } from '../lib/sequential';
+import { graphFromConfig } from './functional-config';
 import { shapeToString, sizeOf, Tensor } from '../lib/tensor';
 import { Dense } from './dense';
 import { AlphaDropout, Dropout, GaussianDropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D } from './dropout';
@@ -247,9 +250,10 @@ function checkLoadOptions(options: LoadModelOptions | undefined): LoadModelOptio
 
 /** A model to build: its layers (constructed, not built), checked against the manifest. */
 interface ModelPlan {
-  name: string | undefined;
-  seed: string | undefined;
+  /** The layers with weights, in the manifest's order. */
   layers: Layer[];
+  /** Builds the model from those layers (this allocates their weights). */
+  build: () => Model;
   training: { loss: string | string[]; metrics: string[] | string[][]; lossWeights?: number[]; optimizer: Optimizer } | null;
 }
 
@@ -271,7 +275,45 @@ function withSource<T>(source: string, f: () => T): T {
  */
 function planModel(head: ArtifactsHead, source: string): ModelPlan {
   const meta = head.userDefinedMetadata?.lamina;
-  const { name, layers: layerList } = head.modelTopology.config;
+  const topology = head.modelTopology;
+  const name = topology.config.name ?? undefined;
+  const planned = topology.class_name === 'Sequential' ? planChain(topology.config.layers, source) : planGraph(topology.config as unknown as Record<string, unknown>, source);
+  const specs = head.weightSpecs;
+  if (specs.length !== planned.weights.length) {
+    throw new Error(`loadModel: ${source}: the manifest lists ${specs.length} weights but the layers have ${planned.weights.length}`);
+  }
+  planned.weights.forEach((w, k) => {
+    const spec = specs[k];
+    if (spec.shape.length !== w.shape.length || spec.shape.some((d, a) => d !== w.shape[a])) {
+      throw new Error(`loadModel: ${source}: weight '${spec.name}' has shape ${shapeToString(spec.shape)} but layer '${w.layer.name}' needs ${w.name} of shape ${shapeToString(w.shape)}`);
+    }
+  });
+  return { layers: planned.layers, build: () => planned.build(name, meta?.seed), training: planTraining(meta?.training, source) };
+}
+
+/** Every weight's name and shape, in order, and how to build the model. */
+interface PlannedWeights {
+  layers: Layer[];
+  weights: { layer: Layer; name: string; shape: number[] }[];
+  build: (name: string | undefined, seed: string | undefined) => Model;
+}
+
+/** A functional model: the graph rebuilt from its configs (shapes only), each layer's weights from its first node's input shapes. */
+function planGraph(config: Record<string, unknown>, source: string): PlannedWeights {
+  const graph = graphFromConfig(config, source, layerFromConfig);
+  const layers = graph.layers.filter((l) => !(l instanceof InputLayer));
+  const weights: PlannedWeights['weights'] = [];
+  for (const layer of layers) {
+    const node = layer.inboundNodes[0];
+    if (node === undefined) throw new Error(`loadModel: ${source}: layer '${layer.name}' is not connected to anything`);
+    const shapes = node.inputs.map((t) => t.perSampleShape);
+    for (const w of layer.plannedWeights(layer.takesList ? shapes : shapes[0])) weights.push({ layer, ...w });
+  }
+  return { layers, weights, build: (name, seed) => new Model({ inputs: graph.inputs, outputs: graph.outputs, name, seed }) };
+}
+
+/** A Sequential: its layers in order, every weight's shape from the input shape the first layer declares. */
+function planChain(layerList: readonly LayerJson[], source: string): PlannedWeights {
   const layers: Layer[] = [];
   let pendingInputShape: readonly number[] | undefined;
   // Layers in order; a Keras InputLayer only carries the input shape for the next layer.
@@ -288,24 +330,19 @@ function planModel(head: ArtifactsHead, source: string): ModelPlan {
   // Every weight's shape, layer by layer, from the input shape the first layer declares.
   let shape = layers[0].declaredInputShape;
   if (shape === null) throw new Error(`loadModel: ${source}: the first layer ('${layers[0].name}') has no batch_input_shape, so its weights' shapes are unknown`);
-  const planned: { layer: Layer; name: string; shape: number[] }[] = [];
+  const weights: PlannedWeights['weights'] = [];
   for (const layer of layers) {
     const input: readonly number[] = shape;
     const output = layer.computeOutputShape(input);
-    for (const w of layer.plannedWeights(input)) planned.push({ layer, ...w });
+    for (const w of layer.plannedWeights(input)) weights.push({ layer, ...w });
     shape = output;
   }
-  const specs = head.weightSpecs;
-  if (specs.length !== planned.length) {
-    throw new Error(`loadModel: ${source}: the manifest lists ${specs.length} weights but the layers have ${planned.length}`);
-  }
-  planned.forEach((w, k) => {
-    const spec = specs[k];
-    if (spec.shape.length !== w.shape.length || spec.shape.some((d, a) => d !== w.shape[a])) {
-      throw new Error(`loadModel: ${source}: weight '${spec.name}' has shape ${shapeToString(spec.shape)} but layer '${w.layer.name}' needs ${w.name} of shape ${shapeToString(w.shape)}`);
-    }
-  });
-  return { name, seed: meta?.seed, layers, training: planTraining(meta?.training, source) };
+  const build = (name: string | undefined, seed: string | undefined): Model => {
+    const model = new Sequential({ name, seed });
+    for (const layer of layers) model.add(layer);
+    return model;
+  };
+  return { layers, weights, build };
 }
 
 /** The saved compile arguments (loss, metrics, optimizer), checked, or null if saved uncompiled. */
@@ -335,15 +372,14 @@ function checkFinite(specs: readonly WeightSpec[], data: Float32Array, source: s
   }
 }
 
-/** Builds the planned layers into a Sequential, copies the weights in, and compiles it if it was saved compiled. */
-function buildModel(plan: ModelPlan, artifacts: ModelArtifacts, source: string, opts: LoadModelOptions): Sequential {
+/** Builds the planned model, copies the weights in, and compiles it if it was saved compiled. */
+function buildModel(plan: ModelPlan, artifacts: ModelArtifacts, source: string, opts: LoadModelOptions): Model {
   const data = new Float32Array(artifacts.weightData);
   if (opts.allowNonFinite !== true) checkFinite(artifacts.weightSpecs, data, source);
-  const model = new Sequential({ name: plan.name ?? undefined, seed: plan.seed });
+  const model = plan.build();
   let offset = 0;
-  // Build each layer (its weights take the shapes checked in the plan), then copy its values in.
+  // Each layer's weights (built with the shapes checked in the plan), in the manifest's order.
   for (const layer of plan.layers) {
-    model.add(layer);
     layer.setWeights(
       layer.weights.map((w) => {
         const t = new Tensor(data.slice(offset, offset + w.size), w.shape);
@@ -362,7 +398,7 @@ function buildModel(plan: ModelPlan, artifacts: ModelArtifacts, source: string, 
  * the artifacts' form, every weight's shape against the layers (before any layer allocates), and
  * the values (NaN or an infinity is an Error unless `options.allowNonFinite`).
  */
-export function modelFromArtifacts(artifacts: ModelArtifacts, source = 'artifacts', options?: LoadModelOptions): Sequential {
+export function modelFromArtifacts(artifacts: ModelArtifacts, source = 'artifacts', options?: LoadModelOptions): Model {
   const opts = checkLoadOptions(options);
   checkArtifacts(artifacts, source);
   return withSource(source, () => buildModel(planModel(artifacts, source), artifacts, source, opts));
@@ -378,7 +414,7 @@ export function modelFromArtifacts(artifacts: ModelArtifacts, source = 'artifact
  * read or a layer allocates; the reads are asynchronous. Weights holding NaN or an infinity are an
  * Error naming the weight unless `options.allowNonFinite` is true.
  */
-export async function loadModel(url: string, options?: LoadModelOptions): Promise<Sequential> {
+export async function loadModel(url: string, options?: LoadModelOptions): Promise<Model> {
   const opts = checkLoadOptions(options);
   let plan: ModelPlan | null = null;
   const artifacts = await readArtifacts(url, (head) => {

@@ -1,3 +1,4 @@
+import { Tensor } from '../lib/tensor';
 import { circlesData, circlesModel } from '../examples/circles-mlp';
 import { Dense } from '../layers/dense';
 import { Dropout } from '../layers/dropout';
@@ -143,7 +144,7 @@ describe('ModelCheckpoint', () => {
     });
     expect(best.saved).toEqual(minima);
     const last = await loadModel(every.saved[5]);
-    expect(Array.from(last.predict(testX).data)).toEqual(Array.from(model.predict(testX).data));
+    expect(Array.from((last.predict(testX) as Tensor).data)).toEqual(Array.from(model.predict(testX).data));
   });
 });
 

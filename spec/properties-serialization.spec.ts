@@ -71,7 +71,7 @@ describe('property: loadModel on corrupt saved models', () => {
         if (!result.ok) return;
         const model = result.value;
         const x = new Tensor(randomData(2 * prod(model.inputShape), seed), [2, ...model.inputShape]);
-        const y = model.predict(x);
+        const y = model.predict(x) as Tensor;
         expectShape(y.shape, [2, ...model.outputShape], 'predict after load');
         expectAllFinite(y.data, `predict after loading a model with ${JSON.stringify(where)} changed`);
         loaded++;

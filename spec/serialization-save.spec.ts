@@ -8,7 +8,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Dense, loadModel, Sequential } from '../index';
+import { Dense, loadModel, Model, Sequential } from '../index';
 
 const HOST = os.hostname().replace(/[^A-Za-z0-9-]/g, '').slice(0, 32) || 'host';
 const WEIGHTS_FILE = /^weights\.[A-Za-z0-9-]+\.\d+\.[0-9a-f]{12}\.bin$/;
@@ -35,7 +35,7 @@ function deadPid(): number {
   return run.pid as number;
 }
 
-async function expectLoadsAs(dir: string, m: Sequential): Promise<void> {
+async function expectLoadsAs(dir: string, m: Model): Promise<void> {
   const loaded = await loadModel(dir);
   expect(loaded.name).toBe(m.name);
   expect(loaded.getWeights().map((w) => Array.from(w.data))).toEqual(m.getWeights().map((w) => Array.from(w.data)));
@@ -112,7 +112,7 @@ describe('save: one commit point', () => {
       for (let k = 0; k < 40; k++) await (k % 2 ? a : b).save(dir);
       done = true;
     })();
-    const loads: Sequential[] = [];
+    const loads: Model[] = [];
     while (!done) loads.push(await loadModel(dir));
     await saver;
     expect(loads.length).toBeGreaterThan(10);

@@ -1,3 +1,4 @@
+import { Tensor } from '../lib/tensor';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -35,7 +36,7 @@ describe('save and loadModel', () => {
     expect(result.weightsBin).toBe(path.join(dir, files[1]));
     expect(weightsFileOf(dir)).toBe(result.weightsBin);
     const loaded = await loadModel(`file://${dir}`);
-    expect(Array.from(loaded.predict(testX).data)).toEqual(Array.from(model.predict(testX).data));
+    expect(Array.from((loaded.predict(testX) as Tensor).data)).toEqual(Array.from(model.predict(testX).data));
     expect(loaded.layers.map((l) => l.className)).toEqual(['Dense', 'Dropout', 'Dense']);
     expect(loaded.seed).toBe(model.seed);
     expect(loaded.summary(null)).toBe(model.summary(null));
@@ -43,7 +44,7 @@ describe('save and loadModel', () => {
     expect(loaded.evaluate(testX, circlesData().testY)).toEqual(model.evaluate(testX, circlesData().testY));
     expect(loaded.layers[0].constraints[0]).toBeInstanceOf(MaxNorm);
     // also by a plain path and by the model.json path
-    expect(Array.from((await loadModel(path.join(dir, 'model.json'))).predict(testX).data)).toEqual(Array.from(model.predict(testX).data));
+    expect(Array.from(((await loadModel(path.join(dir, 'model.json'))).predict(testX) as Tensor).data)).toEqual(Array.from(model.predict(testX).data));
   });
 
   it('writes the TensorFlow.js layers-model format', async () => {
@@ -130,7 +131,7 @@ describe('save and loadModel: recurrent layers', () => {
     await model.save(dir);
     const loaded = await loadModel(dir);
     expect(loaded.layers[0].getConfig()).toEqual(model.layers[0].getConfig());
-    expect(Array.from(loaded.predict(x).data)).toEqual(Array.from(model.predict(x).data));
+    expect(Array.from((loaded.predict(x) as Tensor).data)).toEqual(Array.from(model.predict(x).data));
     expect(loaded.layers[0].stochastic).toBe(true);
   });
 });
@@ -211,11 +212,11 @@ describe('loadModel: clear errors on malformed files, and the weights checked', 
     json.weightsManifest[0].paths = ['group1-shard1of2.bin', 'group1-shard2of2.bin'];
     write(dir, json);
     const x = [[0.5, -1]];
-    expect(Array.from((await loadModel(dir)).predict(x).data)).toEqual(Array.from(model.predict(x).data));
+    expect(Array.from(((await loadModel(dir)).predict(x) as Tensor).data)).toEqual(Array.from(model.predict(x).data));
     fs.symlinkSync(file, path.join(dir, 'link.bin'));
     json.weightsManifest[0].paths = ['link.bin'];
     write(dir, json);
-    expect(Array.from((await loadModel(dir)).predict(x).data)).toEqual(Array.from(model.predict(x).data));
+    expect(Array.from(((await loadModel(dir)).predict(x) as Tensor).data)).toEqual(Array.from(model.predict(x).data));
   });
 
   it('reads asynchronously: no synchronous file call while a model loads', async () => {

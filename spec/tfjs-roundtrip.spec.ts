@@ -164,7 +164,7 @@ describe('TensorFlow.js -> Lamina', () => {
     const shape = [5, ...model.inputShape];
     const x = input(shape, 4);
     const predicted = theirs.predict(tf.tensor(Array.from(x.data), shape)) as tf.Tensor;
-    expectSame(model.predict(x).data, predicted.dataSync());
+    expectSame((model.predict(x) as Tensor).data, predicted.dataSync());
   });
 });
 
@@ -185,6 +185,6 @@ describe('TensorFlow.js GRU configs', () => {
     expect(layer.recurrentActivation).toBe('hard_sigmoid');
     const x = input([5, 4, 3], 6);
     const predicted = theirs.predict(tf.tensor(Array.from(x.data), [5, 4, 3])) as tf.Tensor;
-    expectSame(model.predict(x).data, predicted.dataSync());
+    expectSame((model.predict(x) as Tensor).data, predicted.dataSync());
   });
 });

@@ -28,28 +28,38 @@ export function topologyOf(where: string, inputs: readonly SymbolicTensor[], out
   });
   const inputSet = new Set(inputs);
   const order: Node[] = [];
-  const state = new Map<Node, 'visiting' | 'done'>();
+  const done = new Set<Node>();
   const reached = new Set<SymbolicTensor>();
-  // Depth-first from each output; a node is placed after every node it reads (post-order).
-  const visit = (t: SymbolicTensor, output: SymbolicTensor): void => {
-    if (inputSet.has(t)) {
-      reached.add(t);
-      return;
+  // Depth-first from each output with an explicit stack (a deep chain must not overflow the call
+  // stack); a node is placed after every node it reads (post-order). A cycle cannot occur: a node
+  // only reads tensors that existed before it.
+  for (const output of outputs) {
+    const stack: { node: Node; next: number }[] = [];
+    const enter = (t: SymbolicTensor): void => {
+      if (inputSet.has(t)) {
+        reached.add(t);
+        return;
+      }
+      if (t.node.layer instanceof InputLayer) {
+        throw new Error(
+          `${where}: the output '${output.name}' depends on the input '${t.name}', which is not among the model's inputs (${inputs.map((i) => `'${i.name}'`).join(', ')}); add it to inputs`,
+        );
+      }
+      if (!done.has(t.node)) stack.push({ node: t.node, next: 0 });
+    };
+    enter(output);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (top.next < top.node.inputs.length) enter(top.node.inputs[top.next++]);
+      else {
+        stack.pop();
+        if (!done.has(top.node)) {
+          done.add(top.node);
+          order.push(top.node);
+        }
+      }
     }
-    const node = t.node;
-    if (node.layer instanceof InputLayer) {
-      throw new Error(
-        `${where}: the output '${output.name}' depends on the input '${t.name}', which is not among the model's inputs (${inputs.map((i) => `'${i.name}'`).join(', ')}); add it to inputs`,
-      );
-    }
-    if (state.get(node) === 'done') return;
-    // 'visiting' again would be a cycle, which `apply` cannot make (a node only reads older tensors).
-    state.set(node, 'visiting');
-    for (const input of node.inputs) visit(input, output);
-    state.set(node, 'done');
-    order.push(node);
-  };
-  for (const output of outputs) visit(output, output);
+  }
   inputs.forEach((t) => {
     if (!reached.has(t)) throw new Error(`${where}: the input '${t.name}' is not used by any output; remove it from inputs, or connect it`);
   });

@@ -83,6 +83,9 @@ export const MAX_JSON_DEPTH = 100;
 /** The most layers a loaded model may list. */
 export const MAX_LAYERS = 10000;
 
+/** The most nodes (layer applications) a loaded functional model may list. */
+export const MAX_NODES = 100000;
+
 /** The model's topology, weight manifest and weight bytes. */
 export function modelToArtifacts(model: SaveableModel): ModelArtifacts {
   const weightSpecs: WeightSpec[] = [];
@@ -210,19 +213,30 @@ export function checkWeightSpecs(specs: readonly WeightSpec[], source: string): 
   return needed;
 }
 
-/** Checks the topology's form: a Sequential with a name (or none) and 1 to `MAX_LAYERS` layers. */
+/**
+ * Checks the topology's form: a Sequential (`class_name: 'Sequential'`) or a functional model
+ * (`'Model'`, or Keras 3's `'Functional'`, with `input_layers` and `output_layers`), with a name
+ * (or none) and 1 to `MAX_LAYERS` layers. The graph itself is checked when it is rebuilt.
+ */
 export function checkTopology(artifacts: { modelTopology?: unknown }, source: string): void {
   const topology = artifacts.modelTopology as ModelArtifacts['modelTopology'] | undefined;
   const topologyClass = typeof topology === 'object' && topology !== null ? topology.class_name : undefined;
-  if (topologyClass !== 'Sequential') {
-    throw new Error(`loadModel: ${source}: only Sequential models can be loaded, got modelTopology.class_name ${brief(topologyClass)}`);
+  const functional = topologyClass === 'Model' || topologyClass === 'Functional';
+  if (topologyClass !== 'Sequential' && !functional) {
+    throw new Error(`loadModel: ${source}: modelTopology.class_name should be 'Sequential', 'Model' or 'Functional', got ${brief(topologyClass)}`);
   }
   const config = (topology as { config?: unknown }).config;
   const layers = typeof config === 'object' && config !== null ? (config as { layers?: unknown }).layers : undefined;
-  if (!Array.isArray(layers) || layers.length === 0) throw new Error(`loadModel: ${source}: the Sequential model lists no layers`);
+  if (!Array.isArray(layers) || layers.length === 0) throw new Error(`loadModel: ${source}: the ${topologyClass} model lists no layers`);
   if (layers.length > MAX_LAYERS) throw new Error(`loadModel: ${source}: the model lists ${layers.length} layers; at most ${MAX_LAYERS} (MAX_LAYERS) are loaded`);
   const name = (config as { name?: unknown }).name;
   if (name !== undefined && name !== null && typeof name !== 'string') throw new Error(`loadModel: ${source}: modelTopology.config.name should be a string, got ${brief(name)}`);
+  if (functional) {
+    for (const key of ['input_layers', 'output_layers']) {
+      const list = (config as Record<string, unknown>)[key];
+      if (!Array.isArray(list) || list.length === 0) throw new Error(`loadModel: ${source}: a functional model needs modelTopology.config.${key} (a non-empty list), got ${brief(list)}`);
+    }
+  }
 }
 
 /**
