@@ -15,6 +15,7 @@ export { checkOptions, optionKeys, moreOptionKeys } from './lib/options';
 export { RandomStream } from './lib/random';
 export * as ops from './lib/ops';
 export * as convOps from './lib/conv-ops';
+export * as mergeOps from './lib/merge-ops';
 export type { Padding } from './lib/conv-ops';
 export { lstm, gru, simpleRnn } from './lib/recurrent-ops';
 export type { RecurrentOpOptions, RecurrentOpResult } from './lib/recurrent-ops';
@@ -59,7 +60,11 @@ export {
   GlobalMaxPooling2D,
 } from './layers/pooling';
 export type { PoolingArgs } from './layers/pooling';
-export { Flatten, Reshape } from './layers/reshape';
+export { Flatten, Reshape, RepeatVector } from './layers/reshape';
+export { Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Merge, MERGE_KEYS } from './layers/merge';
+export type { MergeArgs, ConcatenateArgs } from './layers/merge';
+export { Activation } from './layers/activation';
+export type { ActivationArgs } from './layers/activation';
 export { SimpleRNN, LSTM, GRU, RecurrentLayer } from './layers/recurrent';
 export type { RecurrentArgs, LSTMArgs, GRUArgs } from './layers/recurrent';
 

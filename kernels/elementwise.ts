@@ -23,3 +23,8 @@ export function multiply(a: Float32Array, b: Float32Array, out: Float32Array, si
 export function multiplyAdd(a: Float32Array, b: Float32Array, out: Float32Array, size: number): void {
   for (let i = 0; i < size; i++) out[i] += a[i] * b[i];
 }
+
+/** x[i] *= alpha for the first `size` elements. */
+export function scale(x: Float32Array, alpha: number, size: number): void {
+  for (let i = 0; i < size; i++) x[i] *= alpha;
+}

@@ -4,11 +4,13 @@
  * - `Flatten()`: [batch, d1, d2, ...] -> [batch, d1 * d2 * ...].
  * - `Reshape(targetShape)`: [batch, ...] -> [batch, ...targetShape], one entry may be -1
  *   (inferred from the others), as Keras allows.
+ * - `RepeatVector(n)`: [batch, features] -> [batch, n, features], each vector repeated n times.
  */
 import { CallContext } from '../lib/autodiff';
 import { reshape } from '../lib/conv-ops';
 import { Layer, LayerArgs } from '../lib/layer';
-import { shapeToString, sizeOf, Tensor } from '../lib/tensor';
+import { repeatVector } from '../lib/ops';
+import { describe, shapeToString, sizeOf, Tensor } from '../lib/tensor';
 import { checkCallShape } from './conv';
 
 /** The batch shape [x.shape[0], ...perSample], written into a kept array (no allocation per call). */
@@ -69,5 +71,37 @@ export class Reshape extends Layer {
   call(x: Tensor, ctx: CallContext): Tensor {
     checkCallShape(this, x);
     return reshape(ctx, this.buffers(ctx), x, batchShape(this.shapeScratch, x.shape[0], this.outputShape as number[]));
+  }
+}
+
+/**
+ * RepeatVector(n): each sample's feature vector repeated n times, e.g. to feed an encoding to
+ * every step of a recurrent decoder. Input [batch, features] -> output [batch, n, features].
+ * Backward: the input's gradient is the sum over the n repeats.
+ */
+export class RepeatVector extends Layer {
+  readonly n: number;
+
+  /** `n`: how many times to repeat each vector (a positive integer). */
+  constructor(n: number, args: LayerArgs = {}) {
+    super(args);
+    if (!Number.isInteger(n) || n <= 0) throw new RangeError(`RepeatVector '${this.name}': n must be a positive integer, got ${describe(n)}`);
+    this.n = n;
+  }
+
+  computeOutputShape(inputShape: readonly number[]): number[] {
+    if (inputShape.length !== 1) {
+      throw new RangeError(`RepeatVector '${this.name}': expected input [batch, features] (one axis per sample), got per-sample shape ${shapeToString(inputShape)}`);
+    }
+    return [this.n, inputShape[0]];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), n: this.n };
+  }
+
+  call(x: Tensor, ctx: CallContext): Tensor {
+    checkCallShape(this, x);
+    return repeatVector(ctx, this.buffers(ctx), x, this.n);
   }
 }

@@ -36,7 +36,9 @@ import {
   MaxPooling2D,
   PoolingArgs,
 } from './pooling';
-import { Flatten, Reshape } from './reshape';
+import { Flatten, RepeatVector, Reshape } from './reshape';
+import { Activation } from './activation';
+import { Add, Average, Concatenate, Maximum, mergeArgsFromConfig, Minimum, Multiply, Subtract } from './merge';
 
 /** A layer's name from its config, for an error message (cut short, whatever it holds). */
 function layerLabel(config: Record<string, unknown>): string {
@@ -157,6 +159,15 @@ const FACTORIES: Record<string, LayerFactory> = {
   // versions may write nothing), and Keras versions older than the argument had only that variant.
   // Keras 2 since then, Keras 3 and Lamina always write reset_after.
   GRU: (c) => new GRU(c.number('units'), { ...recurrentArgs(c), resetAfter: c.boolean('reset_after', false) }),
+  Activation: (c) => new Activation(c.string('activation'), c.common()),
+  RepeatVector: (c) => new RepeatVector(c.number('n'), c.common()),
+  Add: (c) => new Add(mergeArgsFromConfig(c)),
+  Subtract: (c) => new Subtract(mergeArgsFromConfig(c)),
+  Multiply: (c) => new Multiply(mergeArgsFromConfig(c)),
+  Average: (c) => new Average(mergeArgsFromConfig(c)),
+  Maximum: (c) => new Maximum(mergeArgsFromConfig(c)),
+  Minimum: (c) => new Minimum(mergeArgsFromConfig(c)),
+  Concatenate: (c) => new Concatenate({ ...mergeArgsFromConfig(c), axis: c.optionalNumber('axis') }),
 };
 
 /** Only channels-last data is supported by the convolution and pooling layers. */

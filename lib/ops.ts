@@ -5,10 +5,12 @@
  */
 import { activationBackward, activationForward, ActivationName, biasActivationForward } from '../kernels/activations';
 import { broadcastAdd, broadcastMultiply } from '../kernels/dropout';
+import { axpy } from '../kernels/elementwise';
 import { matmul } from '../kernels/matmul';
+import { repeatRows, sumRepeats } from '../kernels/merge';
 import { sumRows } from '../kernels/reductions';
 import { CallContext, gradOf, Workspace } from './autodiff';
-import { Tensor } from './tensor';
+import { shapeToString, Tensor } from './tensor';
 
 /** `shape` with its last axis replaced by `size`. */
 export function withLastAxis(shape: readonly number[], size: number): number[] {
@@ -131,4 +133,47 @@ export function weightedTotal(ctx: CallContext, ws: Workspace, losses: readonly 
     }
   });
   return out;
+}
+
+/**
+ * y = act(x) elementwise (softmax over the last axis), the Activation layer's op: the same kernels
+ * as dense's activation. x: [batch, ...] -> y of the same shape.
+ * Backward from the output: dx += dy * act'(x), computed from y (for softmax, from the row of y).
+ */
+export function activation(ctx: CallContext, ws: Workspace, x: Tensor, act: ActivationName): Tensor {
+  const cols = x.rank >= 2 ? x.shape[x.rank - 1] : x.size;
+  if (act === 'softmax' && x.rank < 2) {
+    throw new RangeError(`activation: softmax works on the last axis of [batch, ..., n], got ${shapeToString(x.shape)} (no axis besides the batch axis)`);
+  }
+  const y = ws.get(ctx, 'activation.y', x.shape);
+  activationForward(act, x.data, y.data, x.size, cols);
+
+  ctx.tape?.record(y, () => {
+    // dz = dy * act'(x) from y, then dx += dz
+    const dx = gradOf(x);
+    if (dx === null) return;
+    const dy = y.grad as Float32Array;
+    const dz = act === 'linear' ? dy : ws.get(ctx, 'activation.dz', y.shape).data;
+    activationBackward(act, y.data, dy, dz, y.size, cols);
+    axpy(1, dz, dx, y.size);
+  });
+  return y;
+}
+
+/**
+ * RepeatVector's op: each sample's feature vector repeated n times.
+ * x: [batch, features] -> y: [batch, n, features]. Backward: dx += the sum of dy over the repeats.
+ */
+export function repeatVector(ctx: CallContext, ws: Workspace, x: Tensor, n: number): Tensor {
+  if (x.rank !== 2) throw new RangeError(`repeatVector: expected [batch, features], got ${shapeToString(x.shape)}`);
+  const [batch, features] = x.shape;
+  const y = ws.get(ctx, 'repeatVector.y', [batch, n, features]);
+  repeatRows(x.data, y.data, batch, n, features);
+
+  ctx.tape?.record(y, () => {
+    // dx[b, :] += sum_r dy[b, r, :]
+    const dx = gradOf(x);
+    if (dx !== null) sumRepeats(y.grad as Float32Array, dx, batch, n, features);
+  });
+  return y;
 }
