@@ -20,7 +20,7 @@ import { Sequential } from '../lib/sequential';
 import { shapeToString, sizeOf, Tensor } from '../lib/tensor';
 import { Dense } from './dense';
 import { AlphaDropout, Dropout, GaussianDropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D } from './dropout';
-import { GRU, LSTM, RecurrentArgs, SimpleRNN } from './recurrent';
+import { GRU, LSTM, RecurrentArgs, RecurrentLayer, SimpleRNN } from './recurrent';
 import { Conv1D, Conv2D, ConvArgs } from './conv';
 import {
   AveragePooling1D,
@@ -34,6 +34,7 @@ import {
   PoolingArgs,
 } from './pooling';
 import { Flatten, Reshape } from './reshape';
+import { Bidirectional, BidirectionalArgs, TimeDistributed } from './wrappers';
 
 /** A layer's name from its config, for an error message (cut short, whatever it holds). */
 function layerLabel(config: Record<string, unknown>): string {
@@ -154,6 +155,14 @@ const FACTORIES: Record<string, LayerFactory> = {
   // versions may write nothing), and Keras versions older than the argument had only that variant.
   // Keras 2 since then, Keras 3 and Lamina always write reset_after.
   GRU: (c) => new GRU(c.number('units'), { ...recurrentArgs(c), resetAfter: c.boolean('reset_after', false) }),
+  // The wrappers' inner layer is a nested { class_name, config }, built by layerFromConfig.
+  TimeDistributed: (c) => new TimeDistributed({ ...c.common(), layer: layerFromConfig(c.config.layer as LayerJson) }),
+  Bidirectional: (c) =>
+    new Bidirectional({
+      ...c.common(),
+      layer: layerFromConfig(c.config.layer as LayerJson) as RecurrentLayer,
+      mergeMode: (c.config.merge_mode === null ? null : c.string('merge_mode', 'concat')) as BidirectionalArgs['mergeMode'],
+    }),
 };
 
 /** Only channels-last data is supported by the convolution and pooling layers. */
