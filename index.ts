@@ -67,6 +67,10 @@ export { Activation } from './layers/activation';
 export type { ActivationArgs } from './layers/activation';
 export { SimpleRNN, LSTM, GRU, RecurrentLayer } from './layers/recurrent';
 export type { RecurrentArgs, LSTMArgs, GRUArgs } from './layers/recurrent';
+export { TimeDistributed, Bidirectional } from './layers/wrappers';
+export type { TimeDistributedArgs, BidirectionalArgs } from './layers/wrappers';
+export * as sequenceOps from './lib/sequence-ops';
+export type { PairMergeMode } from './lib/sequence-ops';
 
 // Saving and loading (TensorFlow.js's layers-model format)
 export { loadModel, modelFromArtifacts, layerFromConfig, registerLayerClass, ConfigReader } from './layers/serialization';

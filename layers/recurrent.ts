@@ -121,10 +121,13 @@ export abstract class RecurrentLayer extends Layer {
   private readonly ownSeed: Seed | undefined;
   private maskState: Uint32Array | null = null;
   private readonly opts: RecurrentOpOptions;
+  /** The arguments this layer was made with (what `copyWith` starts from). */
+  private readonly args: RecurrentArgs;
 
   /** `units`: the size of the state and of the output's last axis. */
   constructor(units: number, args: RecurrentArgs = {}) {
     super(args);
+    this.args = { ...args };
     const where = `${this.className} '${this.name}'`;
     if (!Number.isInteger(units) || units <= 0) throw new RangeError(`${where}: units must be a positive integer, got ${describe(units)}`);
     this.units = units;
@@ -157,6 +160,21 @@ export abstract class RecurrentLayer extends Layer {
 
   override get stochastic(): boolean {
     return this.dropout > 0 || this.recurrentDropout > 0;
+  }
+
+  /** The seed given for the dropout masks, or undefined (then derived from the model's seed or the name). */
+  get seed(): Seed | undefined {
+    return this.ownSeed;
+  }
+
+  /**
+   * A new, unbuilt layer of the same class, units and arguments, with `overrides` in place of some
+   * (Bidirectional makes its forward and backward halves with it). Initializers and constraints
+   * are shared objects; they hold no state.
+   */
+  copyWith(overrides: RecurrentArgs): RecurrentLayer {
+    const Class = this.constructor as new (units: number, args: RecurrentArgs) => RecurrentLayer;
+    return new Class(this.units, { ...this.args, ...overrides });
   }
 
   override getConfig(): Record<string, unknown> {

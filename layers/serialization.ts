@@ -23,7 +23,7 @@ import { graphFromConfig } from './functional-config';
 import { shapeToString, sizeOf, Tensor } from '../lib/tensor';
 import { Dense } from './dense';
 import { AlphaDropout, Dropout, GaussianDropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D } from './dropout';
-import { GRU, LSTM, RecurrentArgs, SimpleRNN } from './recurrent';
+import { GRU, LSTM, RecurrentArgs, RecurrentLayer, SimpleRNN } from './recurrent';
 import { Conv1D, Conv2D, ConvArgs } from './conv';
 import {
   AveragePooling1D,
@@ -39,6 +39,7 @@ import {
 import { Flatten, RepeatVector, Reshape } from './reshape';
 import { Activation } from './activation';
 import { Add, Average, Concatenate, Maximum, mergeArgsFromConfig, Minimum, Multiply, Subtract } from './merge';
+import { Bidirectional, BidirectionalArgs, TimeDistributed } from './wrappers';
 
 /** A layer's name from its config, for an error message (cut short, whatever it holds). */
 function layerLabel(config: Record<string, unknown>): string {
@@ -168,6 +169,14 @@ const FACTORIES: Record<string, LayerFactory> = {
   Maximum: (c) => new Maximum(mergeArgsFromConfig(c)),
   Minimum: (c) => new Minimum(mergeArgsFromConfig(c)),
   Concatenate: (c) => new Concatenate({ ...mergeArgsFromConfig(c), axis: c.optionalNumber('axis') }),
+  // The wrappers' inner layer is a nested { class_name, config }, built by layerFromConfig.
+  TimeDistributed: (c) => new TimeDistributed({ ...c.common(), layer: layerFromConfig(c.config.layer as LayerJson) }),
+  Bidirectional: (c) =>
+    new Bidirectional({
+      ...c.common(),
+      layer: layerFromConfig(c.config.layer as LayerJson) as RecurrentLayer,
+      mergeMode: (c.config.merge_mode === null ? null : c.string('merge_mode', 'concat')) as BidirectionalArgs['mergeMode'],
+    }),
 };
 
 /** Only channels-last data is supported by the convolution and pooling layers. */
