@@ -20,7 +20,8 @@ import { Model } from '../lib/model';
 import { weightedSum } from '../lib/ops';
 import { RandomStream } from '../lib/random';
 import { gru, lstm, simpleRnn } from '../lib/recurrent-ops';
-import { concatLast, mergePair, PairMergeMode, reverseTime } from '../lib/sequence-ops';
+import { concatenate } from '../lib/merge-ops';
+import { mergePair, PairMergeMode, reverseTime } from '../lib/sequence-ops';
 import { Sequential } from '../lib/sequential';
 import { SGD } from '../lib/optimizers';
 import { Tensor } from '../lib/tensor';
@@ -102,21 +103,20 @@ describe('sequence ops: gradient checks and forward values', () => {
     analytic[0].forEach((g, i) => expect(g).toBeCloseTo(2 * a.data[i] * G.data[i], 5));
   });
 
-  it('concatLast of different widths: [2, 3, 2] and [2, 3, 5] -> [2, 3, 7], and its gradients', () => {
+  it('concatenate (last axis) of different widths: [2, 3, 2] and [2, 3, 5] -> [2, 3, 7], and its gradients', () => {
     const a = randomTensor([2, 3, 2], next);
     const b = randomTensor([2, 3, 5], next);
-    const y = concatLast({ training: false, tape: null }, ws, a, b);
+    const y = concatenate({ training: false, tape: null }, ws, [a, b], -1);
     expect(y.shape).toEqual([2, 3, 7]);
     expect(y.get(1, 2, 1)).toBe(a.get(1, 2, 1));
     expect(y.get(1, 2, 6)).toBe(b.get(1, 2, 4));
     const G = randomTensor([2, 3, 7], next);
-    gradCheck((ctx) => weightedSum(ctx, ws, concatLast(ctx, ws, a, b), G), [a, b]).relativeError.forEach((e) => expect(e).toBeLessThan(TOLERANCE));
+    gradCheck((ctx) => weightedSum(ctx, ws, concatenate(ctx, ws, [a, b], -1), G), [a, b]).relativeError.forEach((e) => expect(e).toBeLessThan(TOLERANCE));
   });
 
   it('shape errors name the op and both shapes', () => {
     const ctx = { training: false, tape: null };
     expect(() => mergePair(ctx, ws, 'sum', Tensor.zeros([2, 3]), Tensor.zeros([2, 4]))).toThrow(/mergePair\('sum'\): the two tensors must have one shape, got \[2, 3\] and \[2, 4\]/);
-    expect(() => concatLast(ctx, ws, Tensor.zeros([2, 3]), Tensor.zeros([3, 3]))).toThrow(/concatLast: .*\[2, 3\] and \[3, 3\]/);
     expect(() => mergePair(ctx, ws, 'avg' as PairMergeMode, Tensor.zeros([2]), Tensor.zeros([2]))).toThrow(/mergePair: unknown mode "avg"; expected one of concat, sum, mul, ave/);
     expect(() => reverseTime(ctx, ws, Tensor.zeros([3]))).toThrow(/reverseTime: expected x \[batch, time, ...\], got \[3\]/);
   });
