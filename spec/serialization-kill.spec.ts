@@ -54,7 +54,8 @@ function runAndKill(dist: string, start: number, dirs: string[], delayMs: number
     let out = '';
     let err = '';
     let armed = false;
-    const guard = setTimeout(() => child.kill('SIGKILL'), 5000);
+    // A safety net only: a child that never gets ready (a machine far too busy) is ended here.
+    const guard = setTimeout(() => child.kill('SIGKILL'), 20000);
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       if (!armed && out.includes('ready\n')) {
@@ -80,13 +81,18 @@ describe('save under SIGKILL', () => {
     const dirs = Array.from({ length: FOLDERS }, (_, k) => path.join(base, `f${k}`));
     // Every folder starts with a model (number 1e6 + k, so k is its folder too).
     for (let k = 0; k < FOLDERS; k++) await make(lamina, 1e6 + k).save(dirs[k]);
+    // Kill within a few save times, so kills land before, during and after saves however busy the
+    // machine is (a fixed window would kill every child before its first save on a slow hour).
+    const t = Date.now();
+    for (let k = 0; k < 5; k++) await make(lamina, 3e6 + k).save(path.join(base, 'timing'));
+    const window = Math.min(1000, Math.max(70, Math.ceil(((Date.now() - t) / 5) * 8)));
     const next = lcg(11);
     let kills = 0;
     let saves = 0;
     const started = Date.now();
-    // Waves of PARALLEL children, each killed 0-70 ms after it is ready.
+    // Waves of PARALLEL children, each killed at a random moment of the window after it is ready.
     while (kills < KILLS) {
-      const wave = Array.from({ length: PARALLEL }, (_, c) => runAndKill(dist, (kills + c + 1) * 1e7, dirs, Math.floor(Math.abs(next()) * 70) % 70));
+      const wave = Array.from({ length: PARALLEL }, (_, c) => runAndKill(dist, (kills + c + 1) * 1e7, dirs, Math.floor(Math.abs(next()) * window) % window));
       for (const n of await Promise.all(wave)) saves += n;
       kills += PARALLEL;
     }
