@@ -1,7 +1,8 @@
 /**
  * The data a model is given, checked and turned into one Tensor per input or output: `fit`,
- * `evaluate` and `predict` take a single array for a one-input model, and for several inputs a
- * list in the model's input order or an object keyed by input name (likewise for outputs).
+ * `evaluate` and `predict` take a single array for a one-input model (or a list of one Tensor),
+ * and for several inputs a list in the model's input order or an object keyed by input name
+ * (likewise for outputs).
  */
 import { checkTargets, LossName } from './losses';
 import { checkFinite, describe, shapeToString, Tensor, TensorLike } from './tensor';
@@ -32,6 +33,11 @@ export function splitData(where: string, data: ModelData, ports: Ports): Tensor[
   const { what, names } = ports;
   if (names.length === 1) {
     if (isRecord(data)) return [Tensor.from(pick(where, data, names, what)[0], `${where}: ${what}`)];
+    // A list of one Tensor (or ndarray, or { data, shape }), as Keras and TF.js take for one
+    // input; a nested array's entries are numbers or arrays, so this cannot be one.
+    if (Array.isArray(data) && data.length === 1 && typeof data[0] === 'object' && data[0] !== null && !Array.isArray(data[0])) {
+      return [Tensor.from(data[0] as TensorLike, `${where}: ${what}`)];
+    }
     return [Tensor.from(data as TensorLike, `${where}: ${what}`)];
   }
   let parts: TensorLike[];

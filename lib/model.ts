@@ -199,7 +199,7 @@ export class Model {
     return { init: this.initRandom, layerSeed: `${this.seed}/layer${index}` };
   }
 
-  /** The layers, in Keras' order (a functional model's InputLayers first). */
+  /** The layers, in Keras' and TF.js's order: by depth from the outputs, deepest first (see lib/graph/topology.ts). */
   get layers(): Layer[] {
     return this.allLayers;
   }
