@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Dense, Dropout, Input, loadModel, Model, Tensor } from '../index';
-import { tf } from './helpers/tfjs';
+import { tf, tfLoadFolder, tfSaveFolder } from './helpers/tfjs';
 import { lcg, randomTensor } from './helpers/fixtures';
 
 beforeAll(async () => {
@@ -68,14 +68,7 @@ describe('TensorFlow.js -> Lamina', () => {
     const outB = tf.layers.dense({ units: 1, name: 'tf_other' }).apply(shared.apply(b)) as tf.SymbolicTensor;
     const theirs = tf.model({ inputs: [a, b], outputs: [outA, outB] });
     const dir = tmpDir();
-    await theirs.save(
-      tf.io.withSaveHandler(async (artifacts) => {
-        const { weightSpecs, weightData, ...rest } = artifacts;
-        fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify({ ...rest, weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: weightSpecs }] }));
-        fs.writeFileSync(path.join(dir, 'group1-shard1of1.bin'), Buffer.from(weightData as ArrayBuffer));
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
+    await tfSaveFolder(theirs, dir, 'group1-shard1of1.bin');
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8')).modelTopology.class_name).toBe('Model');
     const mine = await loadModel(dir);
     const next = lcg(8);
@@ -90,11 +83,7 @@ describe('Lamina -> TensorFlow.js', () => {
     const m = sharedTwoOutputs();
     const dir = tmpDir();
     await m.save(dir);
-    const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
-    const bin = fs.readFileSync(path.join(dir, json.weightsManifest[0].paths[0]));
-    const theirs = await tf.loadLayersModel(
-      tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) }),
-    );
+    const theirs = await tfLoadFolder(dir);
     const next = lcg(6);
     const xs = [randomTensor([4, 3], next), randomTensor([4, 3], next)];
     const predicted = theirs.predict(xs.map((x) => tf.tensor(Array.from(x.data), x.shape))) as tf.Tensor[];

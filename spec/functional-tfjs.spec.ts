@@ -28,7 +28,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { tf } from './helpers/tfjs';
+import { tf, tfLoadFolder, tfSaveFolder } from './helpers/tfjs';
 import { Add, Bidirectional, Concatenate, Dense, Input, Layer, loadModel, LSTM, Model, modelToArtifacts, Multiply, SGD, SymbolicTensor, Tensor } from '../index';
 import type { Callback } from '../index';
 import { lcg, randomTensor } from './helpers/fixtures';
@@ -249,17 +249,10 @@ function worstForward(ours: Model, theirs: tf.LayersModel, x: Tensor[]): Forward
   return { abs: Math.max(...diffs.map((d) => d.abs)), rel: Math.max(...diffs.map((d) => d.rel)), ok: diffs.every((d) => d.ok) };
 }
 
-/** TF.js's artifacts written by its save through a handler as model.json and one weights file in a new folder. */
+/** TF.js's save written as model.json and one weights file in a new folder. */
 async function saveTfToFolder(m: tf.LayersModel): Promise<string> {
   const dir = tmpDir();
-  await m.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      const { weightSpecs, weightData, ...rest } = artifacts;
-      fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify({ ...rest, weightsManifest: [{ paths: ['weights.bin'], weights: weightSpecs }] }));
-      fs.writeFileSync(path.join(dir, 'weights.bin'), Buffer.from(weightData as ArrayBuffer));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
+  await tfSaveFolder(m, dir);
   return dir;
 }
 
@@ -267,11 +260,7 @@ async function saveTfToFolder(m: tf.LayersModel): Promise<string> {
 async function laminaIntoTf(m: Model): Promise<tf.LayersModel> {
   const dir = tmpDir();
   await m.save(dir);
-  const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
-  const bin = fs.readFileSync(path.join(dir, json.weightsManifest[0].paths[0]));
-  return tf.loadLayersModel(
-    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) }),
-  );
+  return tfLoadFolder(dir);
 }
 
 /** What was measured, per model, printed at the end when LAMINA_REPORT is set. */

@@ -4,7 +4,7 @@
  * file:// handler needs tfjs-node), and a model saved by TF.js (through a small IOHandler that
  * writes the two files) loads in Lamina; both predict the same numbers within 1e-6.
  */
-import { tf } from './helpers/tfjs';
+import { tf, tfLoadFolder, tfSaveFolder } from './helpers/tfjs';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -26,27 +26,6 @@ beforeAll(async () => {
 
 function tmpDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'lamina-tfjs-'));
-}
-
-/** Loads a folder written by Lamina into TensorFlow.js (the weights file is the one the manifest names). */
-async function tfLoad(dir: string): Promise<tf.LayersModel> {
-  const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
-  const bin = Buffer.concat(json.weightsManifest[0].paths.map((p: string) => fs.readFileSync(path.join(dir, p))));
-  const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength);
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData }));
-}
-
-/** Saves a TensorFlow.js model as model.json + weights.bin in a folder (what tfjs-node's file:// would write). */
-async function tfSave(model: tf.LayersModel, dir: string): Promise<void> {
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      const { weightSpecs, weightData, ...rest } = artifacts;
-      const json = { ...rest, weightsManifest: [{ paths: ['weights.bin'], weights: weightSpecs }] };
-      fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify(json));
-      fs.writeFileSync(path.join(dir, 'weights.bin'), Buffer.from(weightData as ArrayBuffer));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
 }
 
 function input(shape: number[], seed: number): Tensor {
@@ -112,7 +91,7 @@ describe('Lamina -> TensorFlow.js', () => {
     const x = input(shape, 3);
     const dir = tmpDir();
     await model.save(`file://${dir}`);
-    const theirs = await tfLoad(dir);
+    const theirs = await tfLoadFolder(dir);
     const predicted = theirs.predict(tf.tensor(Array.from(x.data), shape)) as tf.Tensor;
     expectSame(predicted.dataSync(), model.predict(x).data);
   });
@@ -159,7 +138,7 @@ describe('TensorFlow.js -> Lamina', () => {
   it.each(Object.keys(tfModels))('%s: same predictions within 1e-6', async (name) => {
     const theirs = tfModels[name]();
     const dir = tmpDir();
-    await tfSave(theirs, dir);
+    await tfSaveFolder(theirs, dir);
     const model = await loadModel(`file://${dir}`);
     const shape = [5, ...model.inputShape];
     const x = input(shape, 4);
@@ -172,7 +151,7 @@ describe('TensorFlow.js GRU configs', () => {
   it('TF.js writes reset_after: false; a config without reset_after (older savers) still loads as resetAfter false', async () => {
     const theirs = tfModels['gru (TF.js defaults: hard_sigmoid, resetAfter false) -> dense']();
     const dir = tmpDir();
-    await tfSave(theirs, dir);
+    await tfSaveFolder(theirs, dir);
     const file = path.join(dir, 'model.json');
     const json = JSON.parse(fs.readFileSync(file, 'utf8'));
     const config = json.modelTopology.config.layers[0].config;
