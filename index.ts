@@ -7,7 +7,7 @@
 // Tensors, autodiff, randomness
 export { Tensor } from './lib/tensor';
 export type { Shape, NestedArray, TensorLike } from './lib/tensor';
-export { Tape, Workspace, zeroGrads, requireGrads, gradOf } from './lib/autodiff';
+export { Tape, Workspace, zeroGrads, requireGrads, gradOf, record } from './lib/autodiff';
 export type { CallContext } from './lib/autodiff';
 export { gradCheck, relativeDifference } from './lib/gradcheck';
 export type { GradCheckArgs, GradCheckResult } from './lib/gradcheck';

@@ -3,7 +3,7 @@
  * written beside its forward. It trains inside a Sequential, saves, and loads back once its class
  * is registered. Run: `node dist/examples/custom-layer.js`.
  */
-import { CallContext, ConfigReader, Dense, gradOf, InputShapes, Layer, loadModel, registerLayerClass, Sequential, Tensor } from '../index';
+import { CallContext, ConfigReader, Dense, gradOf, InputShapes, Layer, loadModel, record, registerLayerClass, Sequential, Tensor } from '../index';
 
 /** Scale(): y = x * gamma on the last axis. Input [batch, ..., f] -> same shape; weight gamma [f], starting at 1. */
 export class Scale extends Layer {
@@ -23,7 +23,7 @@ export class Scale extends Layer {
     const y = this.buffers(ctx).get(ctx, 'y', x.shape);
     for (let i = 0; i < x.size; i++) y.data[i] = x.data[i] * gamma.data[i % f];
     // Backward: dx = dy * gamma, d gamma = sum over rows of dy * x.
-    ctx.tape?.record(y, () => {
+    record(ctx, y, [x, gamma], () => {
       const dy = y.grad as Float32Array;
       const dx = gradOf(x);
       const dGamma = gradOf(gamma);

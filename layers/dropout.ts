@@ -13,7 +13,7 @@
  */
 import { broadcastMultiply, drawDropoutMask } from '../kernels/dropout';
 import { SELU_ALPHA, SELU_SCALE } from '../kernels/activations';
-import { CallContext, gradOf } from '../lib/autodiff';
+import { CallContext, gradOf, record } from '../lib/autodiff';
 import { BuildRandom, Layer, LAYER_KEYS, LayerArgs } from '../lib/layer';
 import { moreOptionKeys } from '../lib/options';
 import { scaleShift } from '../lib/ops';
@@ -197,7 +197,7 @@ export class Dropout extends NoiseLayer {
     broadcastMultiply(x.data, mask.data, y.data, x.shape, maskShape);
 
     // 4. On the way back, the same mask: dx += dy * mask (dropped units get no gradient).
-    ctx.tape?.record(y, () => {
+    record(ctx, y, [x], () => {
       const dx = gradOf(x);
       if (dx !== null) broadcastMultiply(y.grad as Float32Array, mask.data, dx, x.shape, maskShape, true);
     });

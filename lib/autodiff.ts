@@ -1,17 +1,22 @@
 /**
  * Reverse-mode automatic differentiation on a tape of coarse operations.
  *
- * An op (see `lib/ops.ts`) computes its output with a forward kernel, then, if a tape is
- * recording, calls `tape.record(output, backward)` with a closure that knows how to push the
+ * An op (lib/ops.ts, lib/tensor-ops.ts, ...) computes its output with a forward kernel, then
+ * calls `record(ctx, output, inputs, backward)` with a closure that knows how to push the
  * output's gradient back into its inputs' gradients. `tape.backward(loss)` seeds d(loss) = 1 and
  * runs the closures in reverse order. That is all of autodiff.
  *
+ * Whether a gradient is wanted is each tensor's explicit `requiresGrad` flag: a variable and a
+ * trainable layer's weights have it, and so has every recorded output. An op records only when
+ * one of its inputs requires a gradient (plain inference records nothing), on the tape its
+ * context names (`fit` gives its own), or, for ops written by hand without a context, on the tape
+ * an input was recorded on (or a new one): `loss.backward()` then walks the tape its loss is on.
+ * One mechanism for the layers and for hand-written expressions.
+ *
  * Gradients are accumulated (`+=`) so a tensor used twice gets both contributions; the tape
- * zeroes every recorded output's gradient before the walk. Whether a gradient is wanted is the
- * tensor's explicit `requiresGrad` flag: recorded outputs get it from the tape, weights from their
- * layer's `trainable`; a backward closure asks `gradOf(t)`, which is null for a tensor that does
- * not require a gradient, so no work is spent on it. Leaf gradients are zeroed by their owner
- * (see `zeroGrads`).
+ * zeroes every recorded output's gradient before the walk. A backward closure asks `gradOf(t)`,
+ * which is null for a tensor that does not require a gradient, so no work is spent on it. Leaf
+ * gradients (weights, variables) are zeroed by their owner (see `zeroGrads`).
  */
 import { Tensor } from './tensor';
 
@@ -26,9 +31,10 @@ export class Tape {
     return this.count;
   }
 
-  /** Forgets every entry; the arrays are kept for the next step (no allocation). */
+  /** Forgets every entry (their outputs no longer point here); the arrays are kept for the next step. */
   reset(): void {
     for (let i = 0; i < this.count; i++) {
+      if (this.outputs[i].tape === this) this.outputs[i].tape = null;
       this.outputs[i] = undefined as unknown as Tensor;
       this.backwards[i] = undefined as unknown as () => void;
     }
@@ -38,9 +44,22 @@ export class Tape {
   /** Records that `output` was computed by an op whose gradient step is `backward`. */
   record(output: Tensor, backward: () => void): void {
     output.requiresGrad = true;
+    output.tape = this;
     this.outputs[this.count] = output;
     this.backwards[this.count] = backward;
     this.count++;
+  }
+
+  /**
+   * Moves every entry of `other` to the end of this tape (and points their outputs here): what
+   * an op does when its inputs were recorded on two tapes. Neither tape's ops read the other's
+   * outputs (else they would share a tape), so the joined order is still one in which each op
+   * comes after the ops it reads.
+   */
+  absorb(other: Tape): void {
+    if (other === this) return;
+    for (let i = 0; i < other.count; i++) this.record(other.outputs[i], other.backwards[i]);
+    other.reset();
   }
 
   /**
@@ -49,7 +68,7 @@ export class Tape {
    */
   backward(loss: Tensor): void {
     if (loss.size !== 1) {
-      throw new RangeError(`Tape.backward: the loss must be a scalar, got a tensor of shape [${loss.shape.join(', ')}]`);
+      throw new RangeError(`backward: the loss must be a scalar (one value), got a tensor of shape [${loss.shape.join(', ')}]; reduce it first, e.g. with .sum() or .mean()`);
     }
     // Give every recorded output a zeroed gradient buffer (allocated once per tensor).
     for (let i = 0; i < this.count; i++) {
@@ -64,6 +83,38 @@ export class Tape {
     // Walk the ops from last to first.
     for (let i = this.count - 1; i >= 0; i--) this.backwards[i]();
   }
+}
+
+/**
+ * Records an op's backward if a gradient will be wanted, and marks its output accordingly:
+ * - `ctx.tape === null` (inference): never;
+ * - otherwise only when one of `inputs` requires a gradient, on `ctx.tape` if given, else (ops
+ *   called by hand, no tape in the context) on the tape one of the inputs was recorded on, or a
+ *   new tape; inputs recorded on other tapes have those joined in first (`Tape.absorb`).
+ * Returns whether it recorded. The output's `requiresGrad` and `tape` say the same afterwards (a
+ * reused buffer that was recorded in a training step is unmarked in an inference pass).
+ */
+export function record(ctx: CallContext, output: Tensor, inputs: readonly (Tensor | null | undefined)[], backward: () => void): boolean {
+  let wanted = false;
+  let tape: Tape | null = ctx.tape === null ? null : (ctx.tape ?? null);
+  if (ctx.tape !== null) {
+    // Does an input want a gradient, and on which tapes were the inputs recorded?
+    for (const t of inputs) {
+      if (t === null || t === undefined || !t.requiresGrad) continue;
+      wanted = true;
+      if (t.tape !== null && t.tape !== tape) {
+        if (tape === null) tape = t.tape;
+        else tape.absorb(t.tape);
+      }
+    }
+  }
+  if (!wanted) {
+    output.requiresGrad = false;
+    output.tape = null;
+    return false;
+  }
+  (tape ?? new Tape()).record(output, backward);
+  return true;
 }
 
 /**
@@ -100,8 +151,11 @@ export function zeroGrads(tensors: readonly Tensor[]): void {
 export interface CallContext {
   /** True while fitting (dropout on), false at inference unless asked for. */
   training: boolean;
-  /** The tape to record on, or null when no gradient is wanted. */
-  tape: Tape | null;
+  /**
+   * The tape to record on (`fit` gives its own), null when no gradient is wanted (inference), or
+   * undefined for ops called by hand: they record on their inputs' tape (see `record`).
+   */
+  tape?: Tape | null;
   /**
    * Which forward pass this is. A Workspace gives each call of an op within one pass buffers of
    * its own, and the same ones, call for call, in the next pass. A new context object starts a

@@ -7,7 +7,7 @@ import { ActivationName } from '../kernels/activations';
 import { colsCols, colsRows, conv2dBackwardData, conv2dBackwardFilter, conv2dForward, isPointwise } from '../kernels/conv';
 import { Padding, WindowGeometry, windowGeometry } from '../kernels/im2col';
 import { avgPoolBackward, avgPoolForward, globalAvgPoolBackward, globalPoolForward, maxPoolBackward, maxPoolForward } from '../kernels/pooling';
-import { CallContext, gradOf, Workspace } from './autodiff';
+import { CallContext, gradOf, record, Workspace } from './autodiff';
 import { biasActivation, biasActivationBackward } from './ops';
 import { shapeToString, sizeOf, Tensor } from './tensor';
 
@@ -39,7 +39,7 @@ function convolve(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Tensor, bi
   conv2dForward(x.data, kernel.data, cols.data, y.data, g, filters);
   biasActivation(y, bias, activation, filters);
 
-  ctx.tape?.record(y, () => {
+  record(ctx, y, [x, kernel, bias], () => {
     // dz = dy * act'(z), d bias += column sums of dz ;  d kernel += cols^T · dz ;  dx += col2im(dz · kernel^T)
     const dz = biasActivationBackward(ctx, ws, 'conv.dz', y, bias, activation, filters);
     const dKernel = gradOf(kernel);
@@ -101,7 +101,7 @@ function poolWindows(ctx: CallContext, ws: Workspace, kind: 'max' | 'avg', x: Te
   if (argmax !== null) maxPoolForward(x.data, y.data, argmax, g);
   else avgPoolForward(x.data, y.data, g);
 
-  ctx.tape?.record(y, () => {
+  record(ctx, y, [x], () => {
     const dx = gradOf(x);
     if (dx === null) return;
     // max: the gradient goes to each window's maximum; avg: spread evenly over the window.
@@ -143,7 +143,7 @@ export function globalPool(ctx: CallContext, ws: Workspace, kind: 'max' | 'avg',
   const argmax = kind === 'max' ? ws.ints(ctx, 'globalMax.argmax', y.size) : null;
   globalPoolForward(kind, x.data, y.data, argmax, batch, positions, C);
 
-  ctx.tape?.record(y, () => {
+  record(ctx, y, [x], () => {
     const dx = gradOf(x);
     if (dx === null) return;
     if (argmax !== null) maxPoolBackward(y.grad as Float32Array, argmax, dx, y.size);
@@ -162,7 +162,7 @@ export function reshape(ctx: CallContext, ws: Workspace, x: Tensor, shape: reado
   }
   const y = ws.get(ctx, 'reshape.y', shape);
   y.data.set(x.data);
-  ctx.tape?.record(y, () => {
+  record(ctx, y, [x], () => {
     const dy = y.grad as Float32Array;
     const dx = gradOf(x);
     if (dx === null) return;

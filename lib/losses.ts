@@ -7,7 +7,7 @@
  * - the categorical cross-entropies first divide each row by its sum, so outputs that do not sum to
  *   1 (sigmoid units) are normalized as Keras and TF.js normalize them, in forward and backward.
  */
-import { CallContext, gradOf, Workspace } from './autodiff';
+import { CallContext, gradOf, record, Workspace } from './autodiff';
 import { lookUpName } from './names';
 import { Tensor, shapeToString } from './tensor';
 
@@ -109,7 +109,7 @@ export function lossOp(ctx: CallContext, ws: Workspace, loss: LossName, yTrue: T
   }
   out.data[0] = total;
 
-  ctx.tape?.record(out, () => {
+  record(ctx, out, [yPred], () => {
     const dp = gradOf(yPred);
     if (dp === null) return;
     const g = (out.grad as Float32Array)[0];

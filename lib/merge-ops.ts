@@ -12,7 +12,7 @@
  */
 import { axpy, multiply as multiplyKernel, scale } from '../kernels/elementwise';
 import { broadcastIndex, concatBackward, concatInto, extremumInto, gather, routeGradient, scatterAdd } from '../kernels/merge';
-import { CallContext, gradOf, Workspace } from './autodiff';
+import { CallContext, gradOf, record, Workspace } from './autodiff';
 import { shapeToString, sizeOf, Tensor } from './tensor';
 
 /** `[null, d1, ...]`: a per-sample shape as Keras shows a batch shape. */
@@ -158,7 +158,7 @@ function linearMerge(ctx: CallContext, ws: Workspace, name: string, inputs: read
   for (let k = 1; k < parts.length; k++) axpy(coefficient(k), parts[k].data, y.data, size);
   if (factor !== 1) scale(y.data, factor, size);
 
-  ctx.tape?.record(y, () => {
+  record(ctx, y, inputs, () => {
     // dx_k += factor * sign_k * dy (summed over the repeats of a broadcast input)
     const dy = y.grad as Float32Array;
     const scratch = scratchFor(ctx, ws, parts, shape);
@@ -196,7 +196,7 @@ export function multiply(ctx: CallContext, ws: Workspace, inputs: readonly Tenso
   y.data.set(parts[0].data.subarray(0, size));
   for (let k = 1; k < parts.length; k++) multiplyKernel(y.data, parts[k].data, y.data, size);
 
-  ctx.tape?.record(y, () => {
+  record(ctx, y, inputs, () => {
     const dy = y.grad as Float32Array;
     const scratch = scratchFor(ctx, ws, parts, shape);
     const others = ws.get(ctx, 'multiply.others', shape).data;
@@ -226,7 +226,7 @@ function extremum(ctx: CallContext, ws: Workspace, name: string, inputs: readonl
   which.fill(0, 0, size);
   for (let k = 1; k < parts.length; k++) extremumInto(y.data, which, parts[k].data, k, size, max);
 
-  ctx.tape?.record(y, () => {
+  record(ctx, y, inputs, () => {
     // dx_k += dy where which = k
     const dy = y.grad as Float32Array;
     const scratch = scratchFor(ctx, ws, parts, shape);
@@ -265,7 +265,7 @@ export function concatenate(ctx: CallContext, ws: Workspace, inputs: readonly Te
     offset += inner;
   }
 
-  ctx.tape?.record(y, () => {
+  record(ctx, y, inputs, () => {
     // dx_k += the columns of dy that input k filled
     const dy = y.grad as Float32Array;
     let at = 0;

@@ -9,7 +9,7 @@ import { axpy } from '../kernels/elementwise';
 import { matmul } from '../kernels/matmul';
 import { repeatRows, sumRepeats } from '../kernels/merge';
 import { sumRows } from '../kernels/reductions';
-import { CallContext, gradOf, Workspace } from './autodiff';
+import { CallContext, gradOf, record, Workspace } from './autodiff';
 import { shapeToString, Tensor } from './tensor';
 
 /** `shape` with its last axis replaced by `size`. */
@@ -61,7 +61,7 @@ export function dense(
   matmul(x.data, kernel.data, y.data, rows, inDim, units);
   biasActivation(y, bias, activation, units);
 
-  ctx.tape?.record(y, () => {
+  record(ctx, y, [x, kernel, bias], () => {
     // dz = dy * act'(z), d bias += column sums of dz ;  d kernel += x^T · dz ;  dx += dz · kernel^T
     const dz = biasActivationBackward(ctx, ws, 'dense.dz', y, bias, activation, units);
     const dKernel = gradOf(kernel);
@@ -84,7 +84,7 @@ export function weightedSum(ctx: CallContext, ws: Workspace, y: Tensor, weights:
   let s = 0;
   for (let i = 0; i < y.size; i++) s += y.data[i] * weights.data[i];
   out.data[0] = s;
-  ctx.tape?.record(out, () => {
+  record(ctx, out, [y], () => {
     const g = (out.grad as Float32Array)[0];
     const dy = gradOf(y);
     if (dy === null) return;
@@ -105,7 +105,7 @@ export function scaleShift(ctx: CallContext, ws: Workspace, x: Tensor, scale: Te
   else y.data.set(x.data);
   if (shift !== null) broadcastAdd(shift.data, y.data, x.shape, shift.shape);
 
-  ctx.tape?.record(y, () => {
+  record(ctx, y, [x], () => {
     const dy = y.grad as Float32Array;
     const dx = gradOf(x);
     if (dx === null) return;
@@ -124,7 +124,7 @@ export function weightedTotal(ctx: CallContext, ws: Workspace, losses: readonly 
   let s = 0;
   for (let i = 0; i < losses.length; i++) s += weights[i] * losses[i].data[0];
   out.data[0] = s;
-  ctx.tape?.record(out, () => {
+  record(ctx, out, losses, () => {
     const g = (out.grad as Float32Array)[0];
     // d total / d loss_i = weights[i]
     for (let i = 0; i < losses.length; i++) {
@@ -148,7 +148,7 @@ export function activation(ctx: CallContext, ws: Workspace, x: Tensor, act: Acti
   const y = ws.get(ctx, 'activation.y', x.shape);
   activationForward(act, x.data, y.data, x.size, cols);
 
-  ctx.tape?.record(y, () => {
+  record(ctx, y, [x], () => {
     // dz = dy * act'(x) from y, then dx += dz
     const dx = gradOf(x);
     if (dx === null) return;
@@ -170,7 +170,7 @@ export function repeatVector(ctx: CallContext, ws: Workspace, x: Tensor, n: numb
   const y = ws.get(ctx, 'repeatVector.y', [batch, n, features]);
   repeatRows(x.data, y.data, batch, n, features);
 
-  ctx.tape?.record(y, () => {
+  record(ctx, y, [x], () => {
     // dx[b, :] += sum_r dy[b, r, :]
     const dx = gradOf(x);
     if (dx !== null) sumRepeats(y.grad as Float32Array, dx, batch, n, features);

@@ -17,7 +17,7 @@ import { gruResetBeforeBackward, gruResetBeforeForward } from '../kernels/gru-re
 import { lstmBackward, lstmForward } from '../kernels/lstm';
 import { activationCode, gatherSteps, RnnSizes, scatterSteps, stepsToBatchMajor, RecurrentBackwardArgs } from '../kernels/recurrent';
 import { simpleRnnBackward, simpleRnnForward } from '../kernels/simple-rnn';
-import { CallContext, gradOf, Workspace } from './autodiff';
+import { CallContext, gradOf, record, Workspace } from './autodiff';
 import { shapeToString, Tensor } from './tensor';
 
 /** Options of the recurrent ops (all optional). */
@@ -166,14 +166,14 @@ function runSequence(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Tensor,
   const y = writeOutput(ctx, ws, cell.key, p, cell.states[0]);
   const finals = opts.returnState ? cell.states.map((s, i) => finalState(ctx, ws, `${cell.key}.final${i}`, p.sz, s)) : [];
 
-  ctx.tape?.record(y, () => {
+  record(ctx, y, [x, kernel, recurrentKernel, bias, ...(opts.initialState ?? [])], () => {
     const dxs = x.requiresGrad ? ws.get(ctx, `${cell.key}.dxs`, [time, batch, features]).data : null;
     cell.backward(backwardArgs(y, p, finals, kernel, recurrentKernel, bias, opts.initialState?.[0] ?? null), dxs, finals);
     // dx[b, t, :] += dxs[s, b, :] * inputMask[b, :]
     const dx = gradOf(x);
     if (dx !== null && dxs !== null) scatterSteps(dxs, p.inputMask, dx, batch, time, features, p.backwards);
   });
-  recordStates(ctx, finals);
+  recordStates(ctx, y, finals);
   return { output: y, states: finals };
 }
 
@@ -347,8 +347,8 @@ function backwardArgs(y: Tensor, p: Prepared, states: Tensor[], kernel: Tensor, 
  * the tape then gives them zeroed gradient buffers, the ops that use them fill those, and the
  * recurrent op's backward (which runs after them) reads them as dhLast / dcLast.
  */
-function recordStates(ctx: CallContext, states: Tensor[]): void {
-  for (const s of states) ctx.tape?.record(s, noop);
+function recordStates(ctx: CallContext, y: Tensor, states: Tensor[]): void {
+  for (const s of states) record(ctx, s, [y], noop);
 }
 
 function noop(): void {}

@@ -7,7 +7,7 @@
  * - `mergePair`: two tensors of one shape merged by a Bidirectional merge mode, through the merge
  *   layers' ops (lib/merge-ops.ts).
  */
-import { CallContext, gradOf, Workspace } from './autodiff';
+import { CallContext, gradOf, record, Workspace } from './autodiff';
 import { add, average, concatenate, multiply } from './merge-ops';
 import { shapeToString, sizeOf, Tensor } from './tensor';
 
@@ -29,7 +29,7 @@ export function reverseTime(ctx: CallContext, ws: Workspace, x: Tensor): Tensor 
     }
   }
 
-  ctx.tape?.record(y, () => {
+  record(ctx, y, [x], () => {
     const dy = y.grad as Float32Array;
     const dx = gradOf(x);
     if (dx === null) return;

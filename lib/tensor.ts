@@ -6,6 +6,7 @@
  * without copying (a batch of rows is a `subarray` of the parent's data).
  */
 import ndarray, { NdArray } from 'ndarray';
+import type { Tape } from './autodiff';
 import ops from 'ndarray-ops';
 
 /** A shape: one non-negative integer per axis. */
@@ -46,6 +47,8 @@ export class Tensor {
   requiresGrad = false;
   /** Gradient of the loss with respect to this tensor, accumulated by `tape.backward()` when `requiresGrad`. */
   grad: Float32Array | null = null;
+  /** The tape the op that made this tensor was recorded on, or null (a leaf, or nothing was recorded). */
+  tape: Tape | null = null;
 
   /** Wraps `data` (not copied) as a tensor of `shape`; their sizes must agree. */
   constructor(data: Float32Array, shape: Shape) {

@@ -1,5 +1,5 @@
 import { GRU } from '../layers/recurrent';
-import { Tape, Workspace, requireGrads } from '../lib/autodiff';
+import { CallContext, Tape, Workspace, requireGrads } from '../lib/autodiff';
 import { gradCheck } from '../lib/gradcheck';
 import { weightedSum } from '../lib/ops';
 import { RandomStream } from '../lib/random';
@@ -45,7 +45,7 @@ describe('gru op (resetAfter): independent forward and gradient checks, with and
     const r = gru({ training: false, tape: null }, ws, x, kernel, rk, null, opts);
     expectClose(r.output.data, referenceGru(x, kernel, rk, null, opts));
     const [G, Gh] = [randomTensor([B, T, U], next), randomTensor([B, U], next)];
-    const loss = (ctx: { training: boolean; tape: Tape | null }): Tensor => {
+    const loss = (ctx: CallContext): Tensor => {
       const res = gru(ctx, ws, x, kernel, rk, null, opts);
       return sumOfProducts(ctx, [res.output, ...res.states], [G, Gh]);
     };
@@ -104,7 +104,7 @@ describe('gru op (resetAfter false): independent forward and gradient checks, wi
     const r = gru({ training: false, tape: null }, ws, x, kernel, rk, bias, opts);
     expectClose(r.output.data, referenceGruResetBefore(x, kernel, rk, bias, opts));
     const [G, Gh] = [randomTensor([B, T, U], next), randomTensor([B, U], next)];
-    const loss = (ctx: { training: boolean; tape: Tape | null }): Tensor => {
+    const loss = (ctx: CallContext): Tensor => {
       const res = gru(ctx, ws, x, kernel, rk, bias, opts);
       return sumOfProducts(ctx, [res.output, ...res.states], [G, Gh]);
     };
@@ -209,7 +209,7 @@ describe('simpleRnn op: independent forward and gradient checks, with and withou
     const r = simpleRnn({ training: false, tape: null }, ws, x, kernel, rk, bias, opts);
     expectClose(r.output.data, referenceSimpleRnn(x, kernel, rk, bias, opts));
     const [G, Gh] = [randomTensor([B, U], next), randomTensor([B, U], next)];
-    const loss = (ctx: { training: boolean; tape: Tape | null }): Tensor => {
+    const loss = (ctx: CallContext): Tensor => {
       const res = simpleRnn(ctx, ws, x, kernel, rk, bias, opts);
       return sumOfProducts(ctx, [res.output, ...res.states], [G, Gh]);
     };

@@ -1,5 +1,5 @@
 import { LSTM } from '../layers/recurrent';
-import { Tape, Workspace, requireGrads } from '../lib/autodiff';
+import { CallContext, Tape, Workspace, requireGrads } from '../lib/autodiff';
 import { gradCheck } from '../lib/gradcheck';
 import { weightedSum } from '../lib/ops';
 import { RandomStream } from '../lib/random';
@@ -76,7 +76,7 @@ describe('lstm op: gradient checks (central differences) and an independent forw
     const c0 = randomTensor([B, U], next);
     const [G, Gh, Gc] = [randomTensor([B, T, U], next), randomTensor([B, U], next), randomTensor([B, U], next)];
     const opts = { returnSequences: true, returnState: true, initialState: [h0, c0], recurrentMask: maskTensor([B, U], 0.3, next) };
-    const loss = (ctx: { training: boolean; tape: Tape | null }): Tensor => {
+    const loss = (ctx: CallContext): Tensor => {
       const r = lstm(ctx, ws, x, kernel, rk, null, opts);
       return sumOfProducts(ctx, [r.output, ...r.states], [G, Gh, Gc]);
     };
