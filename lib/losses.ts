@@ -9,7 +9,37 @@
  */
 import { CallContext, gradOf, record, Workspace } from './autodiff';
 import { lookUpName } from './names';
-import { Tensor, shapeToString } from './tensor';
+import { meanAll } from './ops';
+import { describe, Tensor, shapeToString } from './tensor';
+
+/**
+ * A loss written by hand: from a batch's targets (a Tensor, never recorded) and predictions (the
+ * model's output, recorded while fitting), a Tensor of ops (lib/tensor-ops.ts): one value per
+ * sample, or already their mean. `fit` takes the mean, as Keras does.
+ */
+export type LossFunction = (yTrue: Tensor, yPred: Tensor) => Tensor;
+
+/**
+ * The scalar loss of a hand-written loss `f` on a batch: f's value, or the mean of its values.
+ * It records through f's own ops, on the tape yPred was recorded on.
+ */
+export function customLossOp(ctx: CallContext, ws: Workspace, f: LossFunction, yTrue: Tensor, yPred: Tensor, where: string): Tensor {
+  const value = f(new Tensor(yTrue.data, yTrue.shape), yPred);
+  if (!(value instanceof Tensor)) throw new TypeError(`${where}: the loss function '${f.name || 'anonymous'}' must return a Tensor, got ${describe(value)}`);
+  if (value.size === 0) throw new RangeError(`${where}: the loss function '${f.name || 'anonymous'}' returned an empty tensor`);
+  return value.size === 1 ? value : meanAll(ctx, ws, value);
+}
+
+/**
+ * A built-in loss as a function of (yTrue, yPred) for code written by hand (a custom training
+ * loop): the same op `fit` uses, recording on yPred's tape. Returns the batch mean, a scalar.
+ */
+export function lossFunction(name: string): LossFunction {
+  const loss = resolveLoss(name);
+  const f = (yTrue: Tensor, yPred: Tensor): Tensor => lossOp({ training: false }, new Workspace(), loss, Tensor.from(yTrue, `${loss}: yTrue`), yPred);
+  Object.defineProperty(f, 'name', { value: loss });
+  return f;
+}
 
 /** Keras' fuzz factor for logs of probabilities. */
 export const EPSILON = 1e-7;

@@ -5,14 +5,44 @@
  */
 import { LossName } from './losses';
 import { lookUpName } from './names';
+import { describe, Tensor } from './tensor';
 
 /** A metric: the batch mean of a per-sample score, from labels and predictions. */
 export type MetricFn = (yTrue: Float32Array, yPred: Float32Array, rows: number, cols: number) => number;
 
-/** A metric as asked for (`name` is the key in `history.history`) and the function that computes it. */
+/**
+ * A metric written by hand: from a batch's targets and predictions (Tensors of their shapes,
+ * never recorded), a number, or a Tensor whose mean is the batch's value. Logged under the
+ * function's name.
+ */
+export type MetricFunction = (yTrue: Tensor, yPred: Tensor) => Tensor | number;
+
+/** A metric as asked for (`name` is the key in `history.history`) and how it scores a batch. */
 export interface Metric {
   name: string;
-  fn: MetricFn;
+  /** The batch mean of the metric for targets `yTrue` and predictions `yPred` ([rows, ..., cols]). */
+  compute(yTrue: Tensor, yPred: Tensor, rows: number, cols: number): number;
+}
+
+/** A built-in metric over the flat arrays. */
+function builtIn(name: string, fn: MetricFn): Metric {
+  return { name, compute: (t, p, rows, cols) => fn(t.data, p.data, rows, cols) };
+}
+
+/** A hand-written metric as a `Metric`: it is given views of the batch, which record nothing. */
+export function customMetric(f: MetricFunction): Metric {
+  return {
+    name: f.name || 'metric',
+    compute: (t, p) => {
+      const value = f(new Tensor(t.data, t.shape), new Tensor(p.data, p.shape));
+      if (typeof value === 'number') return value;
+      if (!(value instanceof Tensor)) throw new TypeError(`metric '${f.name}': must return a number or a Tensor, got ${describe(value)}`);
+      let s = 0;
+      // The mean of the values the metric gave.
+      for (let i = 0; i < value.size; i++) s += value.data[i];
+      return s / Math.max(value.size, 1);
+    },
+  };
 }
 
 /** Fraction of elements where (p > 0.5) equals the label. */
@@ -71,10 +101,10 @@ const KNOWN: Record<string, Kind> = {
 };
 
 /**
- * Resolves a metric name for a model compiled with `loss` whose output's last axis has `units`
- * elements. Unknown names throw an Error listing the known ones.
+ * Resolves a metric name for a model compiled with `loss` (null: a hand-written loss) whose
+ * output's last axis has `units` elements. Unknown names throw an Error listing the known ones.
  */
-export function resolveMetric(name: unknown, loss: LossName, units: number): Metric {
+export function resolveMetric(name: unknown, loss: LossName | null, units: number): Metric {
   const kind = lookUpName('metric', name, KNOWN);
   // The sparse loss takes one class index per sample; every metric but accuracy (and its sparse
   // form) reads y element by element against the output, and would read past its end.
@@ -91,5 +121,5 @@ export function resolveMetric(name: unknown, loss: LossName, units: number): Met
   else if (loss === 'sparse_categorical_crossentropy') fn = sparseCategoricalAccuracy;
   else if (loss === 'binary_crossentropy' || units === 1) fn = binaryAccuracy;
   else fn = categoricalAccuracy;
-  return { name: name as string, fn };
+  return builtIn(name as string, fn);
 }

@@ -4,8 +4,8 @@
  * name asked for (`accuracy`); several log `loss` (the weighted sum), `<output>_loss` and
  * `<output>_<metric>`, as Keras names them.
  */
-import { LossName, resolveLoss } from './losses';
-import { Metric, resolveMetric } from './metrics';
+import { LossFunction, LossName, resolveLoss } from './losses';
+import { customMetric, Metric, MetricFunction, resolveMetric } from './metrics';
 import { Optimizer, resolveOptimizer } from './optimizers';
 import { checkOptions, optionKeys } from './options';
 import { describe, Tensor } from './tensor';
@@ -17,17 +17,22 @@ export interface CompileArgs {
    * `'mean_squared_error'`, ...: one for every output, a list (one per output, in order) or an
    * object keyed by output name.
    */
-  loss: string | readonly string[] | Readonly<Record<string, string>>;
+  loss: LossSpec | readonly LossSpec[] | Readonly<Record<string, LossSpec>>;
   /** An optimizer name (`'adam'`, `'sgd'`, `'rmsprop'`) or object (default `'rmsprop'`, as Keras). */
   optimizer?: string | Optimizer;
   /**
    * Metric names, e.g. `['accuracy']` (for every output); for several outputs also a list of
    * lists (one per output) or an object keyed by output name. Logged under the name given.
    */
-  metrics?: readonly string[] | readonly (readonly string[])[] | Readonly<Record<string, readonly string[]>>;
+  metrics?: readonly MetricSpec[] | readonly (readonly MetricSpec[])[] | Readonly<Record<string, readonly MetricSpec[]>>;
   /** The weight of each output's loss in the total (a list, or an object by output name; default 1 each). */
   lossWeights?: readonly number[] | Readonly<Record<string, number>>;
 }
+
+/** A loss: a name, or a function of (yTrue, yPred) written with ops. */
+export type LossSpec = string | LossFunction;
+/** A metric: a name, or a function of (yTrue, yPred). */
+export type MetricSpec = string | MetricFunction;
 
 export const COMPILE_KEYS = optionKeys<CompileArgs>({ loss: true, optimizer: true, metrics: true, lossWeights: true });
 
@@ -35,7 +40,8 @@ export const COMPILE_KEYS = optionKeys<CompileArgs>({ loss: true, optimizer: tru
 export interface OutputTraining {
   /** The output's name (its layer's name). */
   name: string;
-  loss: LossName;
+  /** A loss name, or a hand-written loss function. */
+  loss: LossName | LossFunction;
   /** Its weight in the total loss. */
   weight: number;
   metrics: Metric[];
@@ -51,6 +57,8 @@ export interface Compiled {
   lossWeights: number[];
   /** A list reused by each step for the outputs' loss ops. */
   losses: Tensor[];
+  /** False when a loss or metric is a function: the training config cannot be saved (the model saves uncompiled). */
+  savable: boolean;
 }
 
 /** One value per output from a single value (for all), a list (in order) or an object by name. */
@@ -77,7 +85,9 @@ export function resolveCompile(where: string, args: CompileArgs, outputs: readon
   if (args === undefined) throw new TypeError(`${where}: expected { loss, optimizer, metrics }, got undefined`);
   checkOptions(where, args, COMPILE_KEYS);
   const names = outputs.map((o) => o.name);
-  const losses = perOutput<unknown>(where, args.loss, names, (v) => typeof v === 'string' || v === undefined, undefined, 'loss').map((l) => resolveLoss(l));
+  const losses = perOutput<unknown>(where, args.loss, names, (v) => typeof v === 'string' || typeof v === 'function' || v === undefined, undefined, 'loss').map(
+    (l): LossName | LossFunction => (typeof l === 'function' ? (l as LossFunction) : resolveLoss(l)),
+  );
   const weights = perOutput<number>(where, args.lossWeights ?? 1, names, (v) => typeof v === 'number', 1, 'lossWeights');
   weights.forEach((w, i) => {
     if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new RangeError(`${where}: lossWeights for '${names[i]}' must be a finite number >= 0, got ${describe(w)}`);
@@ -93,11 +103,13 @@ export function resolveCompile(where: string, args: CompileArgs, outputs: readon
     const list = metricNames[i];
     if (!Array.isArray(list)) throw new TypeError(`${where}: metrics for '${o.name}' must be an array of names, got ${describe(list)}`);
     const units = o.shape[o.shape.length - 1];
-    return { name: o.name, loss: losses[i], weight: weights[i], metrics: list.map((m) => resolveMetric(m, losses[i], units)) };
+    const named = typeof losses[i] === 'string' ? (losses[i] as LossName) : null;
+    return { name: o.name, loss: losses[i], weight: weights[i], metrics: list.map((m) => (typeof m === 'function' ? customMetric(m) : resolveMetric(m, named, units))) };
   });
   const single = trained.length === 1;
   const logNames = ['loss'];
   if (!single) for (const o of trained) logNames.push(`${o.name}_loss`);
   for (const o of trained) for (const m of o.metrics) logNames.push(single ? m.name : `${o.name}_${m.name}`);
-  return { optimizer, outputs: trained, logNames, lossWeights: weights.slice(), losses: new Array<Tensor>(trained.length) };
+  const savable = losses.every((l) => typeof l === 'string') && metricNames.every((list) => list.every((m) => typeof m === 'string'));
+  return { optimizer, outputs: trained, logNames, lossWeights: weights.slice(), losses: new Array<Tensor>(trained.length), savable };
 }

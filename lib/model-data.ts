@@ -78,14 +78,16 @@ export function checkInputs(where: string, xs: readonly Tensor[], ports: Ports):
 }
 
 /** Checks every target against its output: the same number of samples as x, finite, valid for its loss. */
-export function checkTargetsOf(where: string, ys: readonly Tensor[], rows: number, ports: Ports, losses: readonly LossName[]): void {
+export function checkTargetsOf(where: string, ys: readonly Tensor[], rows: number, ports: Ports, losses: readonly (LossName | null)[]): void {
   ys.forEach((Y, i) => {
     const label = ports.names.length === 1 ? 'y' : `y['${ports.names[i]}']`;
     if (Y.rank === 0 || Y.shape[0] !== rows) {
       throw new RangeError(`${where}: x and ${label} must have the same number of samples; x has ${rows}, ${label} has ${Y.rank === 0 ? 'none (a scalar)' : Y.shape[0]}`);
     }
     checkFinite(Y.data, `${where}: ${label}`);
-    checkTargets(losses[i], Y, [rows, ...ports.shapes[i]], ports.names.length === 1 ? where : `${where}: output '${ports.names[i]}'`);
+    const loss = losses[i];
+    // A hand-written loss checks its own targets.
+    if (loss !== null) checkTargets(loss, Y, [rows, ...ports.shapes[i]], ports.names.length === 1 ? where : `${where}: output '${ports.names[i]}'`);
   });
 }
 

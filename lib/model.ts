@@ -25,7 +25,7 @@ import { History, Logs } from './history';
 import { modelToArtifacts, TopologyJson, TrainingJson } from './io/artifacts';
 import { saveArtifacts } from './io/save-folder';
 import { BuildRandom, Layer } from './layer';
-import { lossOp } from './losses';
+import { customLossOp, lossOp } from './losses';
 import { CompileArgs, Compiled, resolveCompile } from './model-compile';
 import { checkInputs, checkTargetsOf, holdOut, ModelData, Ports, splitData } from './model-data';
 import { weightedTotal } from './ops';
@@ -94,6 +94,7 @@ export interface SaveResult {
 const MODEL_KEYS = optionKeys<ModelArgs>({ inputs: true, outputs: true, name: true, seed: true });
 const FIT_KEYS = optionKeys<FitArgs>({ epochs: true, batchSize: true, validationData: true, validationSplit: true, shuffle: true, verbose: true, callbacks: true });
 const PREDICT_KEYS = optionKeys<PredictArgs>({ batchSize: true, training: true });
+const APPLY_KEYS = optionKeys<{ training?: boolean }>({ training: true });
 
 /** How a model runs: its nodes in order, where each reads and writes, and the reused objects. */
 interface Plan {
@@ -366,10 +367,11 @@ export class Model {
     // Each output: its loss op, its loss and metrics into the sums.
     for (let o = 0; o < outputs.length; o++) {
       const out = outs[o];
-      losses[o] = lossOp(ctx, this.ws, outputs[o].loss, yb[o], out);
+      const loss = outputs[o].loss;
+      losses[o] = typeof loss === 'string' ? lossOp(ctx, this.ws, loss, yb[o], out) : customLossOp(ctx, this.ws, loss, yb[o], out, `${this.className}.fit`);
       if (!single) sums[1 + o] += losses[o].data[0] * rows;
       const cols = out.size / rows;
-      for (const m of outputs[o].metrics) sums[slot++] += m.fn(yb[o].data, out.data, rows, cols) * rows;
+      for (const m of outputs[o].metrics) sums[slot++] += m.compute(yb[o], out, rows, cols) * rows;
     }
     const total = single ? losses[0] : weightedTotal(ctx, this.ws, losses, lossWeights);
     sums[0] += total.data[0] * rows;
@@ -391,6 +393,26 @@ export class Model {
     const plan = this.requirePlan('forward');
     if (list.length !== plan.inputSlots.length) throw new RangeError(`${this.className}.forward: the model has ${plan.inputSlots.length} inputs, got ${list.length}`);
     return this.run(list, ctx);
+  }
+
+  /**
+   * The model on data, as ops written by hand: each layer's ops record (for `loss.backward()` or
+   * `valueAndGrads`) when a weight or the input requires a gradient. `training: true` runs dropout
+   * as `fit` does. Returns the output, or a list for several; outputs are the model's buffers,
+   * valid until its next pass. What a custom training loop calls:
+   *
+   *   const { value, grads } = valueAndGrads(() => lossFn(y, model.apply(x, { training: true }) as Tensor), model.trainableWeights);
+   *   optimizer.applyGradients(grads.map((g, i) => [g, model.trainableWeights[i]]));
+   */
+  apply(x: ModelData, options: { training?: boolean } = {}): Tensor | Tensor[] {
+    const where = `${this.className}.apply`;
+    this.requireGraph('apply');
+    const { training = false } = checkOptions(where, options, APPLY_KEYS);
+    if (typeof training !== 'boolean') throw new TypeError(`${where}: training must be true or false, got ${describe(training)}`);
+    const X = splitData(where, x, this.inputPorts());
+    checkInputs(where, X, this.inputPorts());
+    const outs = this.run(X, { training });
+    return outs.length === 1 ? outs[0] : outs.slice();
   }
 
   /** `forward` without the checks. */
@@ -522,14 +544,18 @@ export class Model {
     return functionalTopology(this.name, this.layers, this.requirePlan('save').nodes, this.inputs, this.outputs);
   }
 
-  /** How the model was compiled (loss, metrics, optimizer config), or null before compile; saved with the model. */
+  /**
+   * How the model was compiled (loss, metrics, optimizer config), saved with the model; null
+   * before compile, and when a loss or metric is a function (the model then saves uncompiled).
+   */
   trainingConfig(): TrainingJson | null {
-    if (this.compiled === null) return null;
+    if (this.compiled === null || !this.compiled.savable) return null;
     const { outputs, optimizer } = this.compiled;
     const optimizerJson = { class_name: optimizer.constructor.name, config: optimizer.getConfig() };
-    if (outputs.length === 1) return { loss: outputs[0].loss, metrics: outputs[0].metrics.map((m) => m.name), optimizer: optimizerJson };
+    const names = outputs.map((o) => o.loss as string);
+    if (outputs.length === 1) return { loss: names[0], metrics: outputs[0].metrics.map((m) => m.name), optimizer: optimizerJson };
     return {
-      loss: outputs.map((o) => o.loss),
+      loss: names,
       metrics: outputs.map((o) => o.metrics.map((m) => m.name)),
       loss_weights: outputs.map((o) => o.weight),
       optimizer: optimizerJson,
@@ -599,7 +625,7 @@ export class Model {
     const X = splitData(where, x, this.inputPorts());
     checkInputs(where, X, this.inputPorts());
     const Y = splitData(where, y, this.outputPorts());
-    checkTargetsOf(where, Y, X[0].shape[0], this.outputPorts(), (this.compiled as Compiled).outputs.map((o) => o.loss));
+    checkTargetsOf(where, Y, X[0].shape[0], this.outputPorts(), (this.compiled as Compiled).outputs.map((o) => (typeof o.loss === 'string' ? o.loss : null)));
     return [X, Y];
   }
 

@@ -177,3 +177,21 @@ export function repeatVector(ctx: CallContext, ws: Workspace, x: Tensor, n: numb
   });
   return y;
 }
+
+/**
+ * meanAll: x [any shape] -> its mean, a scalar [] (a hand-written loss's per-sample values
+ * reduced as Keras reduces them). Backward: dx += g / n.
+ */
+export function meanAll(ctx: CallContext, ws: Workspace, x: Tensor): Tensor {
+  const out = ws.get(ctx, 'meanAll.out', []);
+  const n = Math.max(x.size, 1);
+  let s = 0;
+  for (let i = 0; i < x.size; i++) s += x.data[i];
+  out.data[0] = s / n;
+  record(ctx, out, [x], () => {
+    const g = (out.grad as Float32Array)[0] / n;
+    const dx = gradOf(x);
+    if (dx !== null) for (let i = 0; i < x.size; i++) dx[i] += g;
+  });
+  return out;
+}

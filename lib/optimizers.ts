@@ -54,6 +54,25 @@ export abstract class Optimizer {
     this.learningRate = nonNegative(where, 'learningRate', learningRate);
   }
 
+  /**
+   * One step from gradients given by the caller, as Keras' `apply_gradients(zip(grads, vars))`:
+   * `pairs` is a list of `[gradient, variable]`, each gradient a Tensor (or Float32Array) of the
+   * variable's size; each variable is updated in place. For custom training loops, with the
+   * gradients of `valueAndGrads`.
+   */
+  applyGradients(pairs: readonly (readonly [Tensor | Float32Array, Tensor])[]): void {
+    const where = `${this.constructor.name}.applyGradients`;
+    if (!Array.isArray(pairs)) throw new TypeError(`${where}: expected a list of [gradient, variable] pairs, got ${describe(pairs)}`);
+    pairs.forEach((pair, i) => {
+      const [g, v] = Array.isArray(pair) ? pair : [undefined, undefined];
+      if (!(v instanceof Tensor)) throw new TypeError(`${where}: pair ${i} should be [gradient, variable] with a Tensor variable, got ${describe(pair)}`);
+      const size = g instanceof Tensor ? g.size : g instanceof Float32Array ? g.length : -1;
+      if (size !== v.size) throw new RangeError(`${where}: pair ${i}: the gradient has ${size < 0 ? describe(g) : `${size} values`} but the variable [${v.shape.join(', ')}] has ${v.size}`);
+    });
+    this.iterations++;
+    for (const [g, v] of pairs) this.update(v.data, g instanceof Tensor ? g.data : g, this.state(v));
+  }
+
   /** Updates every weight from its gradient. */
   step(weights: readonly Tensor[]): void {
     this.iterations++;

@@ -132,6 +132,33 @@ export class Tensor {
     return new Tensor(this.data.slice(), this.shape);
   }
 
+  /**
+   * Backpropagation from this scalar (a loss): fills the `grad` of every tensor that requires a
+   * gradient and took part in computing it. `grad` is a Float32Array of the tensor's size (row-major,
+   * like `data`), accumulated (`+=`) from one `backward()` to the next, as PyTorch does: zero it
+   * between steps (`zeroGrads`), or use `valueAndGrads`, which returns fresh gradients. The graph
+   * is released afterwards, so a second `backward()` on the same result is an Error.
+   */
+  backward(): void {
+    if (this.size !== 1) {
+      throw new RangeError(`backward: the loss must be a scalar (one value), got a tensor of shape ${shapeToString(this.shape)}; reduce it first, e.g. with .sum() or .mean()`);
+    }
+    const tape = this.tape;
+    if (tape === null) {
+      if (!this.requiresGrad) {
+        throw new Error(
+          'backward: nothing that requires a gradient took part in computing this tensor (make the parameters with variable(...)), or its graph was already used by an earlier backward()',
+        );
+      }
+      // A variable on its own: d(x)/d(x) = 1.
+      if (this.grad === null) this.grad = new Float32Array(1);
+      this.grad[0] += 1;
+      return;
+    }
+    tape.backward(this);
+    tape.reset();
+  }
+
   /** The element at `index` (one integer per axis). */
   get(...index: number[]): number {
     if (index.length !== this.rank) {
