@@ -13,6 +13,14 @@ export { gradCheck, relativeDifference } from './lib/gradcheck';
 export { valueAndGrads, grads } from './lib/grad';
 export type { ValueAndGrads } from './lib/grad';
 export type { GradCheckArgs, GradCheckResult } from './lib/gradcheck';
+export {
+  tensor, variable, zeros, ones, scalar,
+  add, sub, mul, div, pow, maximum, minimum, greater, less, equal, greaterEqual, lessEqual, where,
+  neg, exp, log, sqrt, square, abs, relu, sigmoid, tanh, clip,
+  sum, mean, max, softmax, logSoftmax, matMul,
+  reshape, transpose, concat, slice, gather, dropout,
+} from './lib/tensor-ops';
+export type { TensorValues, Operand, Axes, DropoutOpArgs, DropoutResult } from './lib/tensor-ops';
 export { checkOptions, optionKeys, moreOptionKeys } from './lib/options';
 export { RandomStream } from './lib/random';
 export * as ops from './lib/ops';

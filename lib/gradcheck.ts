@@ -33,7 +33,8 @@ export function gradCheck(f: (ctx: CallContext) => Tensor, inputs: Tensor[], opt
   const tape = new Tape();
   requireGrads(inputs);
   const loss = f({ training, tape });
-  tape.backward(loss);
+  // Ops called by hand (lib/tensor-ops) record on their inputs' tape, not the context's.
+  (loss.tape ?? tape).backward(loss);
   const analytic = inputs.map((t) => Float32Array.from(t.grad as Float32Array));
   const evaluate = (): number => f({ training, tape: null }).data[0];
 
