@@ -31,10 +31,16 @@ export class Tape {
     return this.count;
   }
 
-  /** Forgets every entry (their outputs no longer point here); the arrays are kept for the next step. */
+  /**
+   * Forgets every entry: their outputs no longer point here nor require a gradient (a released
+   * graph cannot be walked again); the arrays are kept for the next step.
+   */
   reset(): void {
     for (let i = 0; i < this.count; i++) {
-      if (this.outputs[i].tape === this) this.outputs[i].tape = null;
+      if (this.outputs[i].tape === this) {
+        this.outputs[i].tape = null;
+        this.outputs[i].requiresGrad = false;
+      }
       this.outputs[i] = undefined as unknown as Tensor;
       this.backwards[i] = undefined as unknown as () => void;
     }

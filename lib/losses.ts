@@ -20,11 +20,20 @@ import { describe, Tensor, shapeToString } from './tensor';
 export type LossFunction = (yTrue: Tensor, yPred: Tensor) => Tensor;
 
 /**
+ * The targets as a view (never recorded) with the predictions' shape when they hold as many
+ * values (y given as [n] for an output [n, 1]), as Keras brings y_true to y_pred's rank: a
+ * hand-written `yTrue.mul(yPred)` then multiplies elementwise instead of broadcasting to [n, n].
+ */
+export function targetsLike(yTrue: Tensor, yPred: Tensor): Tensor {
+  return new Tensor(yTrue.data, yTrue.size === yPred.size ? yPred.shape : yTrue.shape);
+}
+
+/**
  * The scalar loss of a hand-written loss `f` on a batch: f's value, or the mean of its values.
  * It records through f's own ops, on the tape yPred was recorded on.
  */
 export function customLossOp(ctx: CallContext, ws: Workspace, f: LossFunction, yTrue: Tensor, yPred: Tensor, where: string): Tensor {
-  const value = f(new Tensor(yTrue.data, yTrue.shape), yPred);
+  const value = f(targetsLike(yTrue, yPred), yPred);
   if (!(value instanceof Tensor)) throw new TypeError(`${where}: the loss function '${f.name || 'anonymous'}' must return a Tensor, got ${describe(value)}`);
   if (value.size === 0) throw new RangeError(`${where}: the loss function '${f.name || 'anonymous'}' returned an empty tensor`);
   return value.size === 1 ? value : meanAll(ctx, ws, value);

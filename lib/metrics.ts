@@ -3,8 +3,8 @@
  * categorical or sparse categorical accuracy, chosen from the loss and the output width as Keras
  * chooses it.
  */
-import { LossName } from './losses';
 import { lookUpName } from './names';
+import { LossName, targetsLike } from './losses';
 import { describe, Tensor } from './tensor';
 
 /** A metric: the batch mean of a per-sample score, from labels and predictions. */
@@ -34,7 +34,7 @@ export function customMetric(f: MetricFunction): Metric {
   return {
     name: f.name || 'metric',
     compute: (t, p) => {
-      const value = f(new Tensor(t.data, t.shape), new Tensor(p.data, p.shape));
+      const value = f(targetsLike(t, p), new Tensor(p.data, p.shape));
       if (typeof value === 'number') return value;
       if (!(value instanceof Tensor)) throw new TypeError(`metric '${f.name}': must return a number or a Tensor, got ${describe(value)}`);
       let s = 0;
