@@ -5,6 +5,7 @@
  * cross-entropy trains the case study to the numbers of `'binary_crossentropy'`.
  */
 import { circlesData, circlesModel } from '../examples/circles-mlp';
+import { micrograd } from '../examples/micrograd';
 import { Dense, gradCheck, Input, Model, sub, tensor, Tensor, valueAndGrads, variable, zeroGrads } from '../index';
 import { tf } from './helpers/tfjs';
 
@@ -144,5 +145,14 @@ describe('losses and metrics written by hand, in fit', () => {
     m.compile({ loss: 'mse', optimizer: 'sgd' });
     const [mse] = m.evaluate(x, y);
     expect(Math.abs(loss - mse) / mse).toBeLessThan(1e-6);
+  });
+});
+
+describe('examples/micrograd.ts', () => {
+  it('a logistic regression and an MLP trained with loss.backward() and plain SGD: the MLP bends the boundary', () => {
+    const { logistic, mlp } = micrograd(1000);
+    expect(logistic).toBeGreaterThan(0.8);
+    expect(logistic).toBeLessThan(0.95);
+    expect(mlp).toBeGreaterThan(0.97);
   });
 });
