@@ -23,6 +23,7 @@ export {
 export type { TensorValues, Operand, Axes, DropoutOpArgs, DropoutResult } from './lib/tensor-ops';
 export { checkOptions, optionKeys, moreOptionKeys } from './lib/options';
 export { RandomStream } from './lib/random';
+export { setThreads, getThreads, poolStats, stopWorkers } from './kernels/parallel';
 export * as ops from './lib/ops';
 export * as convOps from './lib/conv-ops';
 export * as mergeOps from './lib/merge-ops';

@@ -5,4 +5,6 @@ module.exports = {
   testMatch: ['**/*.spec.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // Each spec file has its own copy of the modules, so its own thread pool: stop it after the file.
+  setupFilesAfterEnv: ['<rootDir>/spec/helpers/stop-workers.ts'],
 };

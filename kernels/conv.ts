@@ -10,7 +10,7 @@
  * inH = kH = 1. A 1x1 convolution with stride 1 skips im2col: x itself is cols.
  */
 import { col2im, im2col, WindowGeometry } from './im2col';
-import { matmul } from './matmul';
+import { matmul } from './threaded';
 
 /** Rows of the im2col matrix: batch * outH * outW. */
 export function colsRows(g: WindowGeometry): number {

@@ -21,7 +21,7 @@
  * [batch, units] x [units, 2u] for z and r, then [batch, units] x [units, u] for hh. U is split
  * once per pass into those two contiguous blocks, so the products run on the shared step helpers.
  */
-import { matmul } from './matmul';
+import { matmul } from './threaded';
 import { sumRows } from './reductions';
 import { activate, completeStateGrad, maskedCopy, RecurrentBackwardArgs, RnnSizes, slope, stepTimesKernel, stepTimesKernelT } from './recurrent';
 

@@ -13,7 +13,7 @@
  * itself. As for the LSTM, x · W is one matmul over every step, and each step does one
  * [batch, units] x [units, 3u] product and one fused loop.
  */
-import { matmul } from './matmul';
+import { matmul } from './threaded';
 import { sumRows } from './reductions';
 import { activate, completeStateGrad, maskedCopy, RnnSizes, slope, stepTimesKernel, stepTimesKernelT, RecurrentBackwardArgs } from './recurrent';
 

@@ -13,7 +13,7 @@
  * Everything lives in buffers the caller gives (time-major, see kernels/recurrent.ts); no step
  * allocates.
  */
-import { matmul } from './matmul';
+import { matmul } from './threaded';
 import { sumRows } from './reductions';
 import { ACT_SIGMOID, ACT_TANH, activate, completeStateGrad, maskedCopy, RnnSizes, slope, stepTimesKernel, stepTimesKernelT, RecurrentBackwardArgs } from './recurrent';
 

@@ -59,9 +59,23 @@ const edgeTile = new Float64Array(MR * NR);
  */
 export function matmul(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number,
   transA = false, transB = false, accumulate = false): void {
-  if (m <= 0 || n <= 0) return;
+  matmulRows(a, b, c, m, k, n, transA, transB, accumulate, 0, m);
+}
+
+/** Rows of C that a slice of `matmulRows` must start on: every path groups rows by at most 4. */
+export const MATMUL_ROW_ALIGN = 4;
+
+/**
+ * Rows [r0, r1) of `matmul(a, b, c, m, k, n, ...)`, computed exactly as the whole product computes
+ * them: the path is chosen from the whole shape, and with r0 a multiple of `MATMUL_ROW_ALIGN` (and
+ * r1 one too, or m) every row falls in the same group of rows, so its bits do not depend on how the
+ * rows are split (what lets the thread pool split a product by rows).
+ */
+export function matmulRows(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number,
+  transA: boolean, transB: boolean, accumulate: boolean, r0: number, r1: number): void {
+  if (r1 <= r0 || n <= 0) return;
   if (k <= 0) {
-    if (!accumulate) c.fill(0, 0, m * n);
+    if (!accumulate) c.fill(0, r0 * n, r1 * n);
     return;
   }
   // op(A)[i, p] = a[i*sai + p*sap] and op(B)[p, j] = b[p*sbp + j*sbj]: the transposes become strides.
@@ -69,19 +83,19 @@ export function matmul(a: Float32Array, b: Float32Array, c: Float32Array, m: num
   const sap = transA ? m : 1;
   const sbp = transB ? 1 : n;
   const sbj = transB ? k : 1;
-  if (n <= DIRECT_N) dotRows(a, b, c, m, k, n, sai, sap, sbp, sbj, accumulate);
-  else if (k <= DIRECT_K || m <= DIRECT_M) rowUpdates(a, b, c, m, k, n, sai, sap, sbp, sbj, accumulate);
-  else blocked(a, b, c, m, k, n, sai, sap, sbp, sbj, accumulate);
+  if (n <= DIRECT_N) dotRows(a, b, c, r0, r1, k, n, sai, sap, sbp, sbj, accumulate);
+  else if (k <= DIRECT_K || m <= DIRECT_M) rowUpdates(a, b, c, r0, r1, k, n, sai, sap, sbp, sbj, accumulate);
+  else blocked(a, b, c, r0, r1, k, n, sai, sap, sbp, sbj, accumulate);
 }
 
 /**
- * Few columns (n <= DIRECT_N): every C element is one dot product over p. Four rows share each op(B)
+ * Few columns (n <= DIRECT_N), rows r0 to m - 1 of C: every C element is one dot product over p. Four rows share each op(B)
  * load, and even and odd p go to separate accumulators so consecutive adds do not wait on each other.
  */
-function dotRows(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number,
+function dotRows(a: Float32Array, b: Float32Array, c: Float32Array, r0: number, m: number, k: number, n: number,
   sai: number, sap: number, sbp: number, sbj: number, accumulate: boolean): void {
   const a1 = sai, a2 = 2 * sai, a3 = 3 * sai;
-  let i = 0;
+  let i = r0;
   for (; i + 3 < m; i += 4) {
     for (let j = 0; j < n; j++) {
       let s0 = 0, s1 = 0, s2 = 0, s3 = 0, t0 = 0, t1 = 0, t2 = 0, t3 = 0;
@@ -117,15 +131,15 @@ function dotRows(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k
 }
 
 /**
- * Shallow or short products (k <= DIRECT_K or m <= DIRECT_M): C rows are built by rank updates
+ * Shallow or short products (k <= DIRECT_K or m <= DIRECT_M), rows r0 to m - 1 of C: C rows are built by rank updates
  * along contiguous rows of op(B) (and of C), with the op(A) factors held in registers: blocks of
  * 4 rows take p two at a time (the first step stores, so k = 1 or 2 writes C once); the last m % 4
  * rows go 2 then 1 at a time and take p four at a time.
  */
-function rowUpdates(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number,
+function rowUpdates(a: Float32Array, b: Float32Array, c: Float32Array, r0: number, m: number, k: number, n: number,
   sai: number, sap: number, sbp: number, sbj: number, accumulate: boolean): void {
   const a1 = sai, a2 = 2 * sai, a3 = 3 * sai;
-  let i = 0;
+  let i = r0;
   for (; i + 3 < m; i += 4) {
     const c0 = i * n, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
     let p = 0;
@@ -225,17 +239,17 @@ function rowUpdates(a: Float32Array, b: Float32Array, c: Float32Array, m: number
   }
 }
 
-/** GotoBLAS loop nest: pack a kc x nc slab of op(B), then mc x kc blocks of op(A), then sweep micro-tiles. */
-function blocked(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number,
+/** GotoBLAS loop nest over rows r0 to m - 1 of C: pack a kc x nc slab of op(B), then mc x kc blocks of op(A), then sweep micro-tiles. */
+function blocked(a: Float32Array, b: Float32Array, c: Float32Array, r0: number, m: number, k: number, n: number,
   sai: number, sap: number, sbp: number, sbj: number, accumulate: boolean): void {
-  if (!accumulate) c.fill(0, 0, m * n);
+  if (!accumulate) c.fill(0, r0 * n, m * n);
   // C[:, j0..j0+nc) += op(A)[:, p0..p0+kc) . op(B)[p0..p0+kc, j0..j0+nc), block by block
   for (let j0 = 0; j0 < n; j0 += NC) {
     const nc = min(NC, n - j0);
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = min(KC, k - p0);
       packB(b, sbp, sbj, p0, kc, j0, nc);
-      for (let i0 = 0; i0 < m; i0 += MC) {
+      for (let i0 = r0; i0 < m; i0 += MC) {
         const mc = min(MC, m - i0);
         packA(a, sai, sap, i0, mc, p0, kc);
         // each NR-column panel of op(B) stays in L1 while the MR-row panels of op(A) stream past it

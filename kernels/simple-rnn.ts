@@ -7,7 +7,7 @@
  * LSTM, x · W is one matmul over every step; each step adds one [batch, units] x [units, units]
  * product and runs one fused bias + activation loop.
  */
-import { matmul } from './matmul';
+import { matmul } from './threaded';
 import { sumRows } from './reductions';
 import { activate, completeStateGrad, maskedCopy, RnnSizes, slope, stepTimesKernel, stepTimesKernelT, RecurrentBackwardArgs } from './recurrent';
 

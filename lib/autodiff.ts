@@ -18,6 +18,7 @@
  * which is null for a tensor that does not require a gradient, so no work is spent on it. Leaf
  * gradients (weights, variables) are zeroed by their owner (see `zeroGrads`).
  */
+import { floatArray } from '../kernels/parallel';
 import { Tensor } from './tensor';
 
 /** The tape: the ops of one forward pass, in order, each with the closure that goes back through it. */
@@ -80,7 +81,7 @@ export class Tape {
     for (let i = 0; i < this.count; i++) {
       const out = this.outputs[i];
       if (out.grad === null) {
-        out.grad = new Float32Array(out.size);
+        out.grad = floatArray(out.size);
         Workspace.allocations++;
       } else out.grad.fill(0);
     }
@@ -130,7 +131,7 @@ export function record(ctx: CallContext, output: Tensor, inputs: readonly (Tenso
 export function gradOf(t: Tensor | null): Float32Array | null {
   if (t === null || !t.requiresGrad) return null;
   if (t.grad === null) {
-    t.grad = new Float32Array(t.size);
+    t.grad = floatArray(t.size);
     Workspace.allocations++;
   }
   return t.grad;
@@ -148,7 +149,7 @@ export function requireGrads(tensors: readonly Tensor[]): void {
 /** Sets the gradient buffers of `tensors` to zero, allocating those that have none. */
 export function zeroGrads(tensors: readonly Tensor[]): void {
   for (const t of tensors) {
-    if (t.grad === null) t.grad = new Float32Array(t.size);
+    if (t.grad === null) t.grad = floatArray(t.size);
     else t.grad.fill(0);
   }
 }

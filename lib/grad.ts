@@ -9,6 +9,7 @@
  * The same tape as everywhere (lib/autodiff.ts): the ops inside record because `vars` require a
  * gradient while `f` runs.
  */
+import { floatArray } from '../kernels/parallel';
 import { describe, shapeToString, Tensor } from './tensor';
 
 /** What `valueAndGrads` returns: f's value, and one gradient per variable (its shape). */
@@ -31,7 +32,7 @@ export function valueAndGrads(f: () => Tensor, vars: readonly Tensor[]): ValueAn
     // Fresh zero gradients, and every variable requiring one while f runs.
     for (const v of vars) {
       v.requiresGrad = true;
-      v.grad = new Float32Array(v.size);
+      v.grad = floatArray(v.size);
     }
     const value = f();
     if (!(value instanceof Tensor)) throw new TypeError(`valueAndGrads: f must return a Tensor, got ${describe(value)}`);

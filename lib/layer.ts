@@ -3,6 +3,7 @@
  * input shape is known, and a `call` that runs the forward ops (which record their own backward).
  * Shapes in `build` and `computeOutputShape` are per sample (no batch axis), as Keras' input_shape.
  */
+import { floatArray } from '../kernels/parallel';
 import { CallContext, Workspace } from './autodiff';
 import { Constraint, resolveConstraint } from './constraints';
 import { Initializer } from './initializers';
@@ -257,7 +258,7 @@ export abstract class Layer {
     const w = Tensor.zeros(next.shape);
     fill(w);
     w.requiresGrad = this.isTrainable;
-    w.grad = new Float32Array(w.size);
+    w.grad = floatArray(w.size);
     this.weights.push(w);
     this.weightNames.push(name);
     this.constraints.push(resolved);

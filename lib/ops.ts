@@ -6,7 +6,7 @@
 import { activationBackward, activationForward, ActivationName, biasActivationForward } from '../kernels/activations';
 import { broadcastAdd, broadcastMultiply } from '../kernels/dropout';
 import { axpy } from '../kernels/elementwise';
-import { matmul } from '../kernels/matmul';
+import { matmul } from '../kernels/threaded';
 import { repeatRows, sumRepeats } from '../kernels/merge';
 import { sumRows } from '../kernels/reductions';
 import { CallContext, gradOf, record, Workspace } from './autodiff';

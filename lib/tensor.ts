@@ -8,6 +8,7 @@
 import ndarray, { NdArray } from 'ndarray';
 import type { Tape } from './autodiff';
 import ops from 'ndarray-ops';
+import { floatArray } from '../kernels/parallel';
 
 /** A shape: one non-negative integer per axis. */
 export type Shape = readonly number[];
@@ -68,12 +69,12 @@ export class Tensor {
 
   /** A tensor of zeros. */
   static zeros(shape: Shape): Tensor {
-    return new Tensor(new Float32Array(sizeOf(shape)), shape);
+    return new Tensor(floatArray(sizeOf(shape)), shape);
   }
 
   /** A tensor with every element equal to `value`. */
   static full(shape: Shape, value: number): Tensor {
-    return new Tensor(new Float32Array(sizeOf(shape)).fill(value), shape);
+    return new Tensor(floatArray(sizeOf(shape)).fill(value), shape);
   }
 
   /**

@@ -1,7 +1,8 @@
 /**
  * Hostile model folders: each is loaded by `loadModel` in a fresh child process (the built dist/),
- * which reports how long the load took, how much memory it added at its peak (maxRSS against the
- * RSS before the call) and the longest stall of its event loop. Every case must end in a clear
+ * which reports how long the load took, how much memory it added at its peak (the peak RSS against the
+ * RSS before the call; the peak is Linux's VmHWM, reset before the call, because a child's maxRSS
+ * starts at its parent's RSS when it was forked) and the longest stall of its event loop. Every case must end in a clear
  * Error from loadModel within a second and under 100 MB, with nothing read outside the folder: a
  * file outside is never even measured, so no error tells its size. A child that hangs is killed
  * after a few seconds and the case fails.
@@ -18,6 +19,11 @@ const CHILD = `
 const [dist, folder] = process.argv.slice(1);
 const { loadModel } = require(dist);
 const { performance } = require('perf_hooks');
+const fs = require('fs');
+const linux = fs.existsSync('/proc/self/clear_refs');
+// Peak RSS in bytes: VmHWM (reset just below) on Linux, maxRSS elsewhere.
+const peak = () => linux ? Number(/VmHWM:\\s+(\\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))[1]) * 1024 : process.resourceUsage().maxRSS * 1024;
+if (linux) fs.writeFileSync('/proc/self/clear_refs', '5');
 const rss0 = process.memoryUsage().rss;
 const heap0 = process.memoryUsage().heapUsed;
 let stall = 0;
@@ -31,7 +37,7 @@ loadModel(folder)
     const ms = performance.now() - t0;
     clearInterval(beat);
     stall = Math.max(stall, performance.now() - last);
-    const extraMB = (process.resourceUsage().maxRSS * 1024 - rss0) / 2 ** 20;
+    const extraMB = (peak() - rss0) / 2 ** 20;
     const heapMB = (process.memoryUsage().heapUsed - heap0) / 2 ** 20;
     process.stdout.write(JSON.stringify({ ...r, ms, extraMB, heapMB, stallMs: stall }));
     process.exit(0);

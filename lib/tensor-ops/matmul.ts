@@ -1,5 +1,5 @@
 /** matMul: the matrix product as a tensor op, 2-D or batched 3-D, with transposes. */
-import { matmul } from '../../kernels/matmul';
+import { matmul } from '../../kernels/threaded';
 import { gradOf, record } from '../autodiff';
 import { shapeToString, Tensor } from '../tensor';
 import { HAND, Operand, toTensor } from './common';

@@ -47,11 +47,11 @@ export interface ChildRun {
 
 /**
  * Runs `node -e script ...args` and resolves when it exits, or kills it (SIGKILL) after
- * `timeoutMs`; its stdin is a pipe left open, so a read of /dev/stdin blocks as it would in a server.
+ * `timeoutMs`, with `env` added to this process's environment; its stdin is a pipe left open, so a read of /dev/stdin blocks as it would in a server.
  */
-export function runNode(script: string, args: readonly string[], timeoutMs: number): Promise<ChildRun> {
+export function runNode(script: string, args: readonly string[], timeoutMs: number, env: NodeJS.ProcessEnv = {}): Promise<ChildRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['-e', script, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['-e', script, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
