@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { circlesData } from '../examples/circles-mlp';
 import { floorFit } from '../bench/floor-mlp';
-import { describeTorch, numberField, writeFloat32LE } from '../bench/pytorch';
+import { describeTorch, findTorch, numberField, writeFloat32LE } from '../bench/pytorch';
 import { fmt, fmtCpu, markdown, met, ratio, type Row } from '../bench/table';
 
 const row = (over: Partial<Row>): Row => ({
@@ -101,6 +101,17 @@ describe('bench/pytorch helpers (no PyTorch needed)', () => {
     expect(() => numberField({ seconds: '1.5' }, 'seconds', 'cnn.py')).toThrow(/cnn\.py: expected a finite number in field 'seconds' .*got "1\.5"/);
     expect(() => numberField({}, 'threads', 'lstm.py')).toThrow(/lstm\.py: .*'threads'.*got undefined/);
     expect(() => numberField({ x: null }, 'x', 'm.py')).toThrow(/got null/);
+  });
+
+  it('findTorch returns null when the Python it is given cannot import torch (the bench then skips PyTorch)', () => {
+    const saved = process.env.LAMINA_BENCH_PYTHON;
+    try {
+      process.env.LAMINA_BENCH_PYTHON = path.join(os.tmpdir(), 'no-such-python-for-lamina');
+      expect(findTorch()).toBeNull();
+    } finally {
+      if (saved === undefined) delete process.env.LAMINA_BENCH_PYTHON;
+      else process.env.LAMINA_BENCH_PYTHON = saved;
+    }
   });
 
   it('describeTorch says when PyTorch is missing, and warns when it runs on the reference BLAS', () => {
