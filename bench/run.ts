@@ -291,6 +291,7 @@ function parallelRow(rows: Row[]): void {
 
 async function main(): Promise<void> {
   const started = process.hrtime.bigint();
+  const load0 = os.loadavg()[0];
   const machine = `${os.cpus()[0].model}, ${cores} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
   torch = findTorch();
   const torchLine = describeTorch(torch, cores);
@@ -307,7 +308,9 @@ async function main(): Promise<void> {
   }
   memoryRows(rows);
   parallelRow(rows);
-  const md = markdown(rows, { machine, full, cores, torch: torchLine });
+  // Other work on the machine shows as a load above this run's own (about 1; 2 while both cores are in use).
+  const load = `load average (1 min) at the start and end of the run: ${load0.toFixed(1)} and ${os.loadavg()[0].toFixed(1)}`;
+  const md = markdown(rows, { machine: `${machine}, ${load}`, full, cores, torch: torchLine });
   console.log('\n' + md);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   console.log(`(${seconds.toFixed(0)} s)`);
