@@ -7,6 +7,7 @@
  */
 import { loadDigits } from '../datasets/digits';
 import { digitsCnn } from '../examples/cnn-model';
+import type { Tensor } from '../index';
 
 /** One measurement: `images` trained (or predicted) in `seconds`. */
 export interface CnnTiming {
@@ -16,9 +17,14 @@ export interface CnnTiming {
   imagesPerSecond: number;
 }
 
+/** The training digits the bench uses for `images` (x [images, 28, 28, 1], oneHot [images, 10]); its peers get the same. */
+export function cnnBenchData(images: number): { x: Tensor; oneHot: Tensor } {
+  return loadDigits({ nTrain: images, nTest: 0, seed: 0 }).train;
+}
+
 /** Trains one epoch over `images` digits at batch 32 `repeats` times (after a warm-up batch); keeps the fastest. */
 export async function benchCnn(images = 1024, repeats = 3): Promise<CnnTiming> {
-  const { train } = loadDigits({ nTrain: images, nTest: 0, seed: 0 });
+  const train = cnnBenchData(images);
   const model = digitsCnn(1);
   await model.fit(train.x.rows(0, 32), train.oneHot.rows(0, 32), { epochs: 1, verbose: 0 });
   let best = Infinity;

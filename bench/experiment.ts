@@ -6,6 +6,7 @@
  */
 import { repeatedEvaluation } from '../index';
 import { TASKS_MODULE } from '../examples/tasks';
+import { cpuPercent, measured } from './cpu';
 
 export interface ParallelTiming {
   runs: number;
@@ -13,21 +14,27 @@ export interface ParallelTiming {
   parallelSeconds: number;
   ratio: number;
   identical: boolean;
-}
-
-async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
-  const started = process.hrtime.bigint();
-  const value = await f();
-  return [value, Number(process.hrtime.bigint() - started) / 1e9];
+  /** CPU time over wall time of each side, in percent (the worker threads count in this process's CPU time). */
+  serialCpuPercent: number | null;
+  parallelCpuPercent: number | null;
 }
 
 /** Runs the same 8 seeds serially and on `workers` threads; the ratio is parallel / serial wall time. */
 export async function benchParallel(workers = 2, runs = 8): Promise<ParallelTiming> {
   const task = { module: TASKS_MODULE, name: 'circlesMlp' };
   const params = { rate: 0.4, epochs: 4000 };
-  const [serial, serialSeconds] = await timed(() => repeatedEvaluation(task, params, { repeats: runs, workers: 0 }));
-  const [parallel, parallelSeconds] = await timed(() => repeatedEvaluation(task, params, { repeats: runs, workers }));
-  return { runs, serialSeconds, parallelSeconds, ratio: parallelSeconds / serialSeconds, identical: JSON.stringify(serial) === JSON.stringify(parallel) };
+  const serial = await measured(() => repeatedEvaluation(task, params, { repeats: runs, workers: 0 }));
+  const parallel = await measured(() => repeatedEvaluation(task, params, { repeats: runs, workers }));
+  const [serialSeconds, parallelSeconds] = [serial.span.wallSeconds, parallel.span.wallSeconds];
+  return {
+    runs,
+    serialSeconds,
+    parallelSeconds,
+    ratio: parallelSeconds / serialSeconds,
+    identical: JSON.stringify(serial.value) === JSON.stringify(parallel.value),
+    serialCpuPercent: cpuPercent(serial.span.cpuSeconds, serialSeconds),
+    parallelCpuPercent: cpuPercent(parallel.span.cpuSeconds, parallelSeconds),
+  };
 }
 
 async function main(): Promise<void> {
@@ -37,7 +44,7 @@ async function main(): Promise<void> {
     return;
   }
   console.log(
-    `${t.runs} runs: serial ${t.serialSeconds.toFixed(2)} s, 2 workers ${t.parallelSeconds.toFixed(2)} s, ratio ${t.ratio.toFixed(3)}; identical tables: ${t.identical}`,
+    `${t.runs} runs: serial ${t.serialSeconds.toFixed(2)} s (${t.serialCpuPercent?.toFixed(0)}% CPU), 2 workers ${t.parallelSeconds.toFixed(2)} s (${t.parallelCpuPercent?.toFixed(0)}% CPU), ratio ${t.ratio.toFixed(3)}; identical tables: ${t.identical}`,
   );
 }
 

@@ -1,99 +1,130 @@
 /**
- * `npm run bench`: Lamina and TensorFlow.js 4.22 (CPU and WebAssembly backends) on the same work
- * in one process run; prints a table of figures and ratios and writes it to bench/RESULTS.json
- * and bench/RESULTS.md. Quick mode (default, under two minutes) runs TF.js's slow workloads on
- * fewer epochs/images and scales; `npm run bench -- --full` runs everything at full size.
+ * `npm run bench`: Lamina, TensorFlow.js 4.22 (CPU and WebAssembly backends) and, when installed,
+ * PyTorch (on 1 thread and on every core, one child process per run: bench/pytorch.ts) on the same
+ * work; prints a table of figures, ratios and CPU% (CPU time over wall time: about 100% per busy
+ * core) and writes it to bench/RESULTS.json and bench/RESULTS.md. Quick mode (default) runs
+ * TF.js's slow workloads on fewer epochs/images and scales, and PyTorch's case study on 1000
+ * epochs scaled to 4000; `npm run bench -- --full` runs everything at full size.
  *
- * Workloads: 1 the case study (4000 epochs, with and without Dropout(0.4)); 2 matmul GFLOP/s;
- * 3 the digits CNN (images/s at batch 32); 4 LSTM(32, dropout 0.5, recurrentDropout 0.5)
- * (sequences/s at batch 32); 5 memory of workload 1 (peak RSS, heap after epoch 100 and 4000);
- * 6 Lamina alone: repeated evaluation on 2 worker threads against serially.
+ * Workloads: 1 the case study (4000 epochs, with and without Dropout(0.4)), and Lamina's time
+ * against the hand-fused plain-JS floor (bench/floor-mlp.ts); 2 matmul GFLOP/s; 3 the digits CNN
+ * (images/s at batch 32); 4 LSTM(32, dropout 0.5, recurrentDropout 0.5) (sequences/s at batch 32;
+ * PyTorch: an LSTMCell loop with the same masks, and the fused nn.LSTM without dropout); 5 memory
+ * of workload 1 (peak RSS, heap after epoch 100 and 4000); 6 Lamina alone: repeated evaluation on
+ * 2 worker threads against serially.
  */
-import { execFileSync } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
 import { writeFileAtomic } from '../lib/io/atomic-write';
 import { timeCaseStudy } from './case-study';
 import { benchCnn } from './cnn';
+import { addSpans, cpuPercent, lastJsonLine, measured, runChild, type Span } from './cpu';
 import type { ParallelTiming } from './experiment';
 import { benchLstm } from './lstm';
 import { benchMatmul } from './matmul';
+import { closeTorch, describeTorch, findTorch, numberField, torchCaseStudy, torchCnn, torchLstm, torchMatmul, type TorchFigure, type TorchPeer } from './pytorch';
+import { markdown, type Row } from './table';
 import { tfCaseStudy, tfCnn, tfLstm, tfMatmul, useBackend } from './tfjs';
 
-/** One line of the results table. */
-interface Row {
-  workload: string;
-  unit: string;
-  lamina: number;
-  tfCpu: number | null;
-  tfWasm: number | null;
-  /** True when larger is better (throughput), false for times. */
-  higherIsBetter: boolean;
-  /** Required speed-up over TF.js CPU / WASM (null: none set). */
-  targetCpu: number | null;
-  targetWasm: number | null;
-  /** An absolute ceiling Lamina's figure must stay under (memory), when set. */
-  ceiling?: number;
-  note?: string;
-}
-
 const full = process.argv.includes('--full');
+const cores = os.cpus().length;
+/** PyTorch, when installed (found in main). */
+let torch: TorchPeer | null = null;
 
-function ratio(row: Row, peer: number | null): number | null {
-  if (peer === null) return null;
-  return row.higherIsBetter ? row.lamina / peer : peer / row.lamina;
+/** Runs `f` for PyTorch on 1 thread and on every core (nothing without PyTorch): the row fields. */
+function onBothThreadCounts(f: (peer: TorchPeer, threads: number) => TorchFigure): Pick<Row, 'torch1' | 'torchAll' | 'torch1Cpu' | 'torchAllCpu'> {
+  if (torch === null) return {};
+  const one = f(torch, 1);
+  const all = f(torch, cores);
+  return { torch1: one.value, torch1Cpu: one.cpuPercent, torchAll: all.value, torchAllCpu: all.cpuPercent };
 }
 
-function met(row: Row): string {
-  const checks: boolean[] = [];
-  const rc = ratio(row, row.tfCpu);
-  const rw = ratio(row, row.tfWasm);
-  if (row.targetCpu !== null && rc !== null) checks.push(rc >= row.targetCpu);
-  if (row.targetWasm !== null && rw !== null) checks.push(rw >= row.targetWasm);
-  if (row.ceiling !== undefined) checks.push(Math.abs(row.lamina) < row.ceiling);
-  if (checks.length === 0) return '';
-  return checks.every(Boolean) ? 'yes' : 'NO';
+/** CPU% of a measured span. */
+function cpuOf(span: Span): number | null {
+  return cpuPercent(span.cpuSeconds, span.wallSeconds);
 }
 
-function fmt(v: number | null, digits = 2): string {
-  if (v === null) return '-';
-  return v >= 100 ? v.toFixed(0) : v.toFixed(digits);
+/** One run of the hand-fused floor in a fresh process (a second run in one process is slower: see bench/floor-mlp.ts). */
+function floorRun(): Span {
+  const who = 'bench/floor-mlp.js --json';
+  const r = lastJsonLine(runChild(process.execPath, [path.join(__dirname, 'floor-mlp.js'), '--json']).stdout, who);
+  return { wallSeconds: numberField(r, 'seconds', who), cpuSeconds: numberField(r, 'cpuSeconds', who) };
 }
 
+/**
+ * Workload 1 with its peers, and the hand-fused plain-JS floor: Lamina and the floor are timed
+ * alternately (best of 3 each) so that a slow spell of the machine hits both.
+ */
 async function caseStudyRows(rows: Row[]): Promise<void> {
   const tfEpochs = full ? 4000 : 400;
+  const torchEpochs = full ? 4000 : 1000;
   for (const rate of [null, 0.4]) {
     const name = rate === null ? 'no dropout' : 'Dropout(0.4)';
-    const lamina = (await timeCaseStudy(rate, 4000, 3)).seconds;
+    let lamina = Infinity;
+    let floor = Infinity;
+    let floorSpan: Span = { wallSeconds: 0, cpuSeconds: 0 };
+    const spans: Span[] = [];
+    // Best of 3 fits; without dropout, each fit is followed by a run of the floor.
+    for (let r = 0; r < 3; r++) {
+      const fit = await measured(() => timeCaseStudy(rate, 4000, 1));
+      lamina = Math.min(lamina, fit.value.seconds);
+      spans.push(fit.span);
+      if (rate === null) {
+        const f = floorRun();
+        floor = Math.min(floor, f.wallSeconds);
+        floorSpan = addSpans([floorSpan, f]);
+      }
+    }
+    const cpuPercent = cpuOf(addSpans(spans));
     await useBackend('cpu');
     const cpu = ((await tfCaseStudy(rate, tfEpochs)) * 4000) / tfEpochs;
     await useBackend('wasm');
     const wasm = ((await tfCaseStudy(rate, tfEpochs)) * 4000) / tfEpochs;
+    const peers = onBothThreadCounts((peer, threads) => torchCaseStudy(peer, rate, torchEpochs, threads));
+    const scaled = [full ? '' : `TF.js timed on ${tfEpochs} epochs`, full || torch === null ? '' : `PyTorch on ${torchEpochs}`].filter(Boolean);
     rows.push({
       workload: `1. case study, ${name}, 4000 epochs`,
       unit: 's',
       lamina,
+      cpuPercent,
       tfCpu: cpu,
       tfWasm: wasm,
+      ...peers,
       higherIsBetter: false,
       targetCpu: 20,
       targetWasm: 5,
-      note: full ? undefined : `TF.js timed on ${tfEpochs} epochs, scaled to 4000`,
+      note: scaled.length ? `${scaled.join(', ')}, scaled to 4000` : undefined,
     });
-    if (rate !== null) {
+    if (rate === null) {
+      rows.push({
+        workload: '1. case study, no dropout: Lamina\'s time / the hand-fused plain-JS floor\'s (bench/floor-mlp.ts)',
+        unit: 'time ratio',
+        lamina: lamina / floor,
+        cpuPercent,
+        tfCpu: null,
+        tfWasm: null,
+        higherIsBetter: false,
+        targetCpu: null,
+        targetWasm: null,
+        ceiling: 0.85,
+        note: `Lamina ${lamina.toFixed(2)} s, floor ${floor.toFixed(2)} s at ${cpuOf(floorSpan)?.toFixed(0)}% CPU, best of 3 alternated, a fresh process per floor run (target: at most 0.85)`,
+      });
+    } else {
       // The same model written with the functional API: the graph must cost nothing measurable.
-      const functional = (await timeCaseStudy(rate, 4000, 3, true)).seconds;
+      const functional = await measured(() => timeCaseStudy(rate, 4000, 3, true));
+      const seconds = functional.value.seconds;
       rows.push({
         workload: `1. case study, ${name}, functional API, 4000 epochs`,
         unit: 's',
-        lamina: functional,
+        lamina: seconds,
+        cpuPercent: cpuOf(functional.span),
         tfCpu: cpu,
         tfWasm: wasm,
         higherIsBetter: false,
         targetCpu: 20,
         targetWasm: 5,
         ceiling: 1.05 * lamina,
-        note: `functional / Sequential: ${(functional / lamina).toFixed(3)} (target: at most 1.05)`,
+        note: `functional / Sequential: ${(seconds / lamina).toFixed(3)} (target: at most 1.05)`,
       });
     }
   }
@@ -101,19 +132,29 @@ async function caseStudyRows(rows: Row[]): Promise<void> {
 
 async function matmulRows(rows: Row[]): Promise<void> {
   const sizes = [64, 128, 256, 512, 1024];
-  const lamina = benchMatmul(sizes);
-  for (const { size, gflops } of lamina) {
+  const torchSizes = sizes.filter((n) => n >= 256);
+  const torchMin = full ? 1 : 0.5;
+  const one = torch === null ? null : torchMatmul(torch, torchSizes, 1, torchMin);
+  const all = torch === null ? null : torchMatmul(torch, torchSizes, cores, torchMin);
+  for (const size of sizes) {
+    const { value, span } = await measured(() => benchMatmul([size])[0]);
     const tfSizeOk = full || size <= 512;
     await useBackend('cpu');
     const cpu = tfSizeOk ? tfMatmul(size) : null;
     await useBackend('wasm');
     const wasm = tfMatmul(size);
+    const [t1, tAll] = [one?.get(size), all?.get(size)];
     rows.push({
       workload: `2. matmul ${size} x ${size}`,
       unit: 'GFLOP/s',
-      lamina: gflops,
+      lamina: value.gflops,
+      cpuPercent: cpuOf(span),
       tfCpu: cpu,
       tfWasm: wasm,
+      torch1: t1?.value ?? null,
+      torch1Cpu: t1?.cpuPercent ?? null,
+      torchAll: tAll?.value ?? null,
+      torchAllCpu: tAll?.cpuPercent ?? null,
       higherIsBetter: true,
       targetCpu: size >= 256 ? 3 : null,
       targetWasm: null,
@@ -123,7 +164,8 @@ async function matmulRows(rows: Row[]): Promise<void> {
 }
 
 async function cnnRow(rows: Row[]): Promise<void> {
-  const lamina = await benchCnn(full ? 1024 : 256, full ? 3 : 2);
+  const images = full ? 1024 : 256;
+  const lamina = await measured(() => benchCnn(images, full ? 3 : 2));
   await useBackend('cpu');
   const cpu = await tfCnn(full ? 96 : 32);
   let wasm: number | null = null;
@@ -134,38 +176,79 @@ async function cnnRow(rows: Row[]): Promise<void> {
   } catch (e) {
     note += `; TF.js WASM cannot train it: ${(e as Error).message.split('\n')[0]}`;
   }
-  rows.push({ workload: '3. digits CNN training, batch 32', unit: 'images/s', lamina: lamina.imagesPerSecond, tfCpu: cpu, tfWasm: wasm, higherIsBetter: true, targetCpu: 75, targetWasm: null, note });
-}
-
-async function lstmRow(rows: Row[]): Promise<void> {
-  const lamina = await benchLstm({ n: full ? 1024 : 512, epochs: 1, repeats: full ? 3 : 2 });
-  const n = full ? 1024 : 128;
-  await useBackend('cpu');
-  const cpu = await tfLstm(n);
-  await useBackend('wasm');
-  const wasm = await tfLstm(n);
+  const peers = onBothThreadCounts((peer, threads) => torchCnn(peer, images, 3, threads));
+  if (torch !== null) note += `; PyTorch on the same ${images} images, best of 3 epochs`;
   rows.push({
-    workload: '4. LSTM(32, dropout 0.5, recurrentDropout 0.5) -> Dense(1), 50 x 8, batch 32',
-    unit: 'sequences/s',
-    lamina: lamina.sequencesPerSecond,
+    workload: '3. digits CNN training, batch 32',
+    unit: 'images/s',
+    lamina: lamina.value.imagesPerSecond,
+    cpuPercent: cpuOf(lamina.span),
     tfCpu: cpu,
     tfWasm: wasm,
+    ...peers,
     higherIsBetter: true,
+    targetCpu: 75,
+    targetWasm: null,
+    targetTorch1: 0.2,
+    note: `${note} (target: 75x TF.js CPU, 0.2x PyTorch 1 thread)`,
+  });
+}
+
+async function lstmRows(rows: Row[]): Promise<void> {
+  const n = full ? 1024 : 512;
+  const repeats = full ? 3 : 2;
+  const lamina = await measured(() => benchLstm({ n, epochs: 1, repeats }));
+  const tfN = full ? 1024 : 128;
+  await useBackend('cpu');
+  const cpu = await tfLstm(tfN);
+  await useBackend('wasm');
+  const wasm = await tfLstm(tfN);
+  const base = { unit: 'sequences/s', lamina: lamina.value.sequencesPerSecond, cpuPercent: cpuOf(lamina.span), higherIsBetter: true };
+  rows.push({
+    workload: '4. LSTM(32, dropout 0.5, recurrentDropout 0.5) -> Dense(1), 50 x 8, batch 32',
+    ...base,
+    tfCpu: cpu,
+    tfWasm: wasm,
+    ...onBothThreadCounts((peer, threads) => torchLstm(peer, 'var', n, repeats, threads)),
     targetCpu: 8,
     targetWasm: 2,
-    note: `TF.js timed on ${n} sequences`,
+    note: `TF.js timed on ${tfN} sequences${torch === null ? '' : `; PyTorch: an LSTMCell loop with the same variational masks, ${n} sequences`}`,
+  });
+  if (torch === null) return;
+  rows.push({
+    workload: '4. the same Lamina LSTM vs PyTorch\'s fused nn.LSTM without dropout',
+    ...base,
+    tfCpu: null,
+    tfWasm: null,
+    ...onBothThreadCounts((peer, threads) => torchLstm(peer, 'fused', n, repeats, threads)),
+    targetCpu: null,
+    targetWasm: null,
+    targetTorch1: 1,
+    note: `PyTorch nn.LSTM has no recurrent dropout; ${n} sequences (target: 1.0x PyTorch 1 thread)`,
   });
 }
 
 /** Workload 5, in a child process so the peak resident memory is the case study's alone. */
 function memoryRows(rows: Row[]): void {
   const script = path.join(__dirname, 'case-study.js');
-  const out = execFileSync(process.execPath, ['--expose-gc', script, '--json'], { encoding: 'utf8' });
-  const { runs, maxRssMB } = JSON.parse(out.trim().split('\n').pop() as string) as {
+  const child = runChild(process.execPath, ['--expose-gc', script, '--json']);
+  const { runs, maxRssMB } = lastJsonLine(child.stdout, 'bench/case-study.js --json') as unknown as {
     runs: Array<{ model: string; heapAfter100MB: number; heapAfterLastMB: number }>;
     maxRssMB: number;
   };
-  rows.push({ workload: '5. peak resident memory of workload 1 (both models, one process)', unit: 'MB', lamina: maxRssMB, tfCpu: null, tfWasm: null, higherIsBetter: false, targetCpu: null, targetWasm: null, ceiling: 150, note: 'target: under 150 MB' });
+  rows.push({
+    workload: '5. peak resident memory of workload 1 (both models, one process)',
+    unit: 'MB',
+    lamina: maxRssMB,
+    cpuPercent: cpuPercent(child.span.cpuSeconds, child.span.wallSeconds),
+    tfCpu: null,
+    tfWasm: null,
+    higherIsBetter: false,
+    targetCpu: null,
+    targetWasm: null,
+    ceiling: 150,
+    note: 'target: under 150 MB; CPU% of the whole child process',
+  });
   for (const r of runs) {
     const growth = (r.heapAfterLastMB / r.heapAfter100MB - 1) * 100;
     rows.push({
@@ -188,59 +271,55 @@ function memoryRows(rows: Row[]): void {
  * in a child process so that TF.js's heap in this one does not slow the serial side.
  */
 function parallelRow(rows: Row[]): void {
-  const out = execFileSync(process.execPath, [path.join(__dirname, 'experiment.js'), '--json'], { encoding: 'utf8' });
-  const t = JSON.parse(out.trim().split('\n').pop() as string) as ParallelTiming;
+  const child = runChild(process.execPath, [path.join(__dirname, 'experiment.js'), '--json']);
+  const t = lastJsonLine(child.stdout, 'bench/experiment.js --json') as unknown as ParallelTiming;
   rows.push({
     workload: '6. 8 case-study runs (Dropout(0.4)) on 2 worker threads, wall time / serial',
     unit: 'ratio',
     lamina: t.ratio,
+    cpuPercent: t.parallelCpuPercent,
     tfCpu: null,
     tfWasm: null,
     higherIsBetter: false,
     targetCpu: null,
     targetWasm: null,
     ceiling: 0.65,
-    note: `serial ${t.serialSeconds.toFixed(2)} s, parallel ${t.parallelSeconds.toFixed(2)} s; identical tables: ${t.identical} (target: at most 0.65)`,
+    note: `serial ${t.serialSeconds.toFixed(2)} s at ${t.serialCpuPercent?.toFixed(0)}% CPU, parallel ${t.parallelSeconds.toFixed(2)} s (its CPU% in the column); identical tables: ${t.identical} (target: at most 0.65)`,
   });
   if (!t.identical) throw new Error('bench: the parallel table differs from the serial one');
 }
 
-function markdown(rows: Row[], machine: string): string {
-  const lines = [
-    `# Benchmark results`,
-    '',
-    `Machine: ${machine}. Mode: ${full ? 'full' : 'quick'}. Command: \`npm run bench${full ? ' -- --full' : ''}\`.`,
-    'Ratios are Lamina\'s speed-up (how many times faster), all figures from this one process run.',
-    '',
-    '| workload | unit | Lamina | TF.js CPU | TF.js WASM | x CPU | x WASM | target met | note |',
-    '|---|---|---|---|---|---|---|---|---|',
-  ];
-  for (const r of rows) {
-    lines.push(
-      `| ${r.workload} | ${r.unit} | ${fmt(r.lamina)} | ${fmt(r.tfCpu)} | ${fmt(r.tfWasm)} | ${fmt(ratio(r, r.tfCpu), 1)} | ${fmt(ratio(r, r.tfWasm), 1)} | ${met(r)} | ${r.note ?? ''} |`,
-    );
-  }
-  return lines.join('\n') + '\n';
-}
-
 async function main(): Promise<void> {
   const started = process.hrtime.bigint();
-  const machine = `${os.cpus()[0].model}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
-  console.log(`Lamina vs TensorFlow.js 4.22, ${full ? 'full' : 'quick'} mode; ${machine}`);
+  const load0 = os.loadavg()[0];
+  const machine = `${os.cpus()[0].model}, ${cores} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
+  torch = findTorch();
+  const torchLine = describeTorch(torch, cores);
+  console.log(`Lamina vs TensorFlow.js 4.22 and PyTorch, ${full ? 'full' : 'quick'} mode; ${machine}`);
+  console.log(torchLine);
   const rows: Row[] = [];
-  await caseStudyRows(rows);
-  await matmulRows(rows);
-  await cnnRow(rows);
-  await lstmRow(rows);
+  try {
+    await caseStudyRows(rows);
+    await matmulRows(rows);
+    await cnnRow(rows);
+    await lstmRows(rows);
+  } finally {
+    if (torch !== null) closeTorch(torch);
+  }
   memoryRows(rows);
   parallelRow(rows);
-  const md = markdown(rows, machine);
+  // Other work on the machine shows as a load above this run's own (about 1; 2 while both cores are in use).
+  const load = `load average (1 min) at the start and end of the run: ${load0.toFixed(1)} and ${os.loadavg()[0].toFixed(1)}`;
+  const md = markdown(rows, { machine: `${machine}, ${load}`, full, cores, torch: torchLine });
   console.log('\n' + md);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   console.log(`(${seconds.toFixed(0)} s)`);
   const dir = path.join(__dirname, '..', '..', 'bench');
   writeFileAtomic(path.join(dir, 'RESULTS.md'), md);
-  writeFileAtomic(path.join(dir, 'RESULTS.json'), JSON.stringify({ machine, mode: full ? 'full' : 'quick', seconds, rows }, null, 1) + '\n');
+  writeFileAtomic(
+    path.join(dir, 'RESULTS.json'),
+    JSON.stringify({ machine, mode: full ? 'full' : 'quick', pytorch: torch === null ? null : torch.version, cores, seconds, rows }, null, 1) + '\n',
+  );
   console.log('wrote bench/RESULTS.md and bench/RESULTS.json');
 }
 
