@@ -13,21 +13,21 @@ export const SELU_ALPHA = 1.6732632423543772;
 export const SELU_SCALE = 1.0507009873554805;
 
 /**
- * y = act(x) over `x`'s first `size` elements (x and y may be the same array).
- * Softmax works on rows of length `cols` (the last axis).
+ * y = act(x) over elements [from, size) (x and y may be the same array).
+ * Softmax works on rows of length `cols` (the last axis); `from` is then a multiple of `cols`.
  */
-export function activationForward(act: ActivationName, x: Float32Array, y: Float32Array, size: number, cols: number): void {
+export function activationForward(act: ActivationName, x: Float32Array, y: Float32Array, size: number, cols: number, from = 0): void {
   switch (act) {
     case 'linear':
-      if (x !== y) y.set(x.subarray(0, size));
+      if (x !== y) y.set(x.subarray(from, size), from);
       return;
     case 'relu':
       // y_i = max(0, x_i)
-      for (let i = 0; i < size; i++) y[i] = x[i] < 0 ? 0 : x[i];
+      for (let i = from; i < size; i++) y[i] = x[i] < 0 ? 0 : x[i];
       return;
     case 'sigmoid':
       // y_i = 1 / (1 + e^-x_i), written to stay finite for large |x_i|
-      for (let i = 0; i < size; i++) {
+      for (let i = from; i < size; i++) {
         const v = x[i];
         if (v >= 0) y[i] = 1 / (1 + Math.exp(-v));
         else {
@@ -37,27 +37,27 @@ export function activationForward(act: ActivationName, x: Float32Array, y: Float
       }
       return;
     case 'tanh':
-      for (let i = 0; i < size; i++) y[i] = Math.tanh(x[i]);
+      for (let i = from; i < size; i++) y[i] = Math.tanh(x[i]);
       return;
     case 'hard_sigmoid':
       // Keras 2 and TensorFlow.js: clip(0.2 x + 0.5, 0, 1)
-      for (let i = 0; i < size; i++) y[i] = Math.min(1, Math.max(0, 0.2 * x[i] + 0.5));
+      for (let i = from; i < size; i++) y[i] = Math.min(1, Math.max(0, 0.2 * x[i] + 0.5));
       return;
     case 'elu':
-      for (let i = 0; i < size; i++) y[i] = x[i] > 0 ? x[i] : Math.expm1(x[i]);
+      for (let i = from; i < size; i++) y[i] = x[i] > 0 ? x[i] : Math.expm1(x[i]);
       return;
     case 'selu':
-      for (let i = 0; i < size; i++) y[i] = x[i] > 0 ? SELU_SCALE * x[i] : SELU_SCALE * SELU_ALPHA * Math.expm1(x[i]);
+      for (let i = from; i < size; i++) y[i] = x[i] > 0 ? SELU_SCALE * x[i] : SELU_SCALE * SELU_ALPHA * Math.expm1(x[i]);
       return;
     case 'softplus':
       // log(1 + e^x) = max(x, 0) + log1p(e^-|x|)
-      for (let i = 0; i < size; i++) y[i] = Math.max(x[i], 0) + Math.log1p(Math.exp(-Math.abs(x[i])));
+      for (let i = from; i < size; i++) y[i] = Math.max(x[i], 0) + Math.log1p(Math.exp(-Math.abs(x[i])));
       return;
     case 'softsign':
-      for (let i = 0; i < size; i++) y[i] = x[i] / (1 + Math.abs(x[i]));
+      for (let i = from; i < size; i++) y[i] = x[i] / (1 + Math.abs(x[i]));
       return;
     case 'softmax':
-      softmaxRows(x, y, size / cols, cols);
+      softmaxRows(x, y, from / cols, size / cols, cols);
       return;
   }
 }
@@ -86,10 +86,10 @@ export function biasActivationForward(act: ActivationName, y: Float32Array, bias
   activationForward(act, y, y, rows * cols, cols);
 }
 
-/** Row-wise softmax: y[r, :] = exp(x[r, :] - max) / sum, over `rows` rows of `cols` elements. */
-function softmaxRows(x: Float32Array, y: Float32Array, rows: number, cols: number): void {
+/** Row-wise softmax: y[r, :] = exp(x[r, :] - max) / sum, for rows [firstRow, rows) of `cols` elements. */
+function softmaxRows(x: Float32Array, y: Float32Array, firstRow: number, rows: number, cols: number): void {
   // For each row: subtract the row max, exponentiate, normalise.
-  for (let r = 0; r < rows; r++) {
+  for (let r = firstRow; r < rows; r++) {
     const o = r * cols;
     let max = -Infinity;
     for (let j = 0; j < cols; j++) if (x[o + j] > max) max = x[o + j];

@@ -23,7 +23,7 @@ import { TASK_NAMES, TASKS } from './parallel-tasks';
  * bench/matmul.ts); 2^17 multiply-adds take ~30 us.
  */
 export const MIN_WORK_PER_THREAD = 1 << 17;
-/** Floats below which `floatArray` does not bother with shared memory (never split: too small). */
+/** Floats below which `floatArray` does not bother with shared memory (a bias of 64 units is still shared, so a layer's job can be split). */
 const SHARED_MIN_FLOATS = 1024;
 /** How long a worker may take to start before the pool gives up on it. */
 const START_TIMEOUT_MS = 20000;

@@ -4,11 +4,11 @@
  * Buffers come from the caller's `Workspace`, so a step allocates nothing once warm.
  */
 import { activationBackward, activationForward, ActivationName, biasActivationForward } from '../kernels/activations';
+import { denseBackwardBias } from '../kernels/dense';
 import { broadcastAdd, broadcastMultiply } from '../kernels/dropout';
 import { axpy } from '../kernels/elementwise';
-import { matmul } from '../kernels/threaded';
+import { denseForward, matmul } from '../kernels/threaded';
 import { repeatRows, sumRepeats } from '../kernels/merge';
-import { sumRows } from '../kernels/reductions';
 import { CallContext, gradOf, record, Workspace } from './autodiff';
 import { shapeToString, Tensor } from './tensor';
 
@@ -36,9 +36,7 @@ export function biasActivation(y: Tensor, bias: Tensor | null, activation: Activ
 export function biasActivationBackward(ctx: CallContext, ws: Workspace, key: string, y: Tensor, bias: Tensor | null, activation: ActivationName, cols: number): Float32Array {
   const dy = y.grad as Float32Array;
   const dz = activation === 'linear' ? dy : ws.get(ctx, key, y.shape).data;
-  activationBackward(activation, y.data, dy, dz, y.size, cols);
-  const dBias = gradOf(bias);
-  if (dBias !== null) sumRows(dz, dBias, y.size / cols, cols, true);
+  denseBackwardBias(activation, y.data, dy, dz, gradOf(bias), y.size / cols, cols, true);
   return dz;
 }
 
@@ -58,8 +56,8 @@ export function dense(
   const units = kernel.shape[1];
   const rows = x.size / inDim;
   const y = ws.get(ctx, 'dense.y', withLastAxis(x.shape, units));
-  matmul(x.data, kernel.data, y.data, rows, inDim, units);
-  biasActivation(y, bias, activation, units);
+  // y = act(x · kernel + bias) in one pass (kernels/dense.ts)
+  denseForward(x.data, kernel.data, bias === null ? null : bias.data, y.data, rows, inDim, units, activation);
 
   record(ctx, y, [x, kernel, bias], () => {
     // dz = dy * act'(z), d bias += column sums of dz ;  d kernel += x^T · dz ;  dx += dz · kernel^T

