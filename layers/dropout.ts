@@ -13,7 +13,7 @@
  */
 import { broadcastMultiply, drawDropoutMask } from '../kernels/dropout';
 import { SELU_ALPHA, SELU_SCALE } from '../kernels/activations';
-import { CallContext, gradOf, record } from '../lib/autodiff';
+import { CallContext, gradOf, record, takeUnsetGrad } from '../lib/autodiff';
 import { BuildRandom, Layer, LAYER_KEYS, LayerArgs } from '../lib/layer';
 import { moreOptionKeys } from '../lib/options';
 import { scaleShift } from '../lib/ops';
@@ -196,10 +196,12 @@ export class Dropout extends NoiseLayer {
     const y = ws.get(ctx, 'y', x.shape);
     broadcastMultiply(x.data, mask.data, y.data, x.shape, maskShape);
 
-    // 4. On the way back, the same mask: dx += dy * mask (dropped units get no gradient).
+    // 4. On the way back, the same mask: dx = dy * mask (dropped units get no gradient), added to
+    //    dx instead if another op already wrote into it in this pass.
     record(ctx, y, [x], () => {
-      const dx = gradOf(x);
-      if (dx !== null) broadcastMultiply(y.grad as Float32Array, mask.data, dx, x.shape, maskShape, true);
+      if (!x.requiresGrad) return;
+      const add = !takeUnsetGrad(x);
+      broadcastMultiply(y.grad as Float32Array, mask.data, x.grad as Float32Array, x.shape, maskShape, add);
     });
     return y;
   }

@@ -13,8 +13,10 @@
  * an input was recorded on (or a new one): `loss.backward()` then walks the tape its loss is on.
  * One mechanism for the layers and for hand-written expressions.
  *
- * Gradients are accumulated (`+=`) so a tensor used twice gets both contributions; the tape
- * zeroes every recorded output's gradient before the walk. A backward closure asks `gradOf(t)`,
+ * Gradients are accumulated (`+=`) so a tensor used twice gets both contributions. The tape does
+ * not zero the recorded outputs' gradients before the walk: it marks them unset, and the first op
+ * to write one either overwrites it (a product or a mask writes its whole contribution at once,
+ * `takeUnsetGrad`) or gets it zero-filled first (`gradOf`). A backward closure asks `gradOf(t)`,
  * which is null for a tensor that does not require a gradient, so no work is spent on it. Leaf
  * gradients (weights, variables) are zeroed by their owner (see `zeroGrads`).
  */
@@ -77,18 +79,28 @@ export class Tape {
     if (loss.size !== 1) {
       throw new RangeError(`backward: the loss must be a scalar (one value), got a tensor of shape [${loss.shape.join(', ')}]; reduce it first, e.g. with .sum() or .mean()`);
     }
-    // Give every recorded output a zeroed gradient buffer (allocated once per tensor).
+    // Give every recorded output a gradient buffer (allocated once per tensor), marked as unset
+    // rather than zero-filled: its first writer overwrites it (see `gradOf` and `takeUnsetGrad`).
     for (let i = 0; i < this.count; i++) {
       const out = this.outputs[i];
       if (out.grad === null) {
         out.grad = floatArray(out.size);
         Workspace.allocations++;
-      } else out.grad.fill(0);
+      }
+      out.gradUnset = true;
     }
     if (loss.grad === null) loss.grad = new Float32Array(1);
     loss.grad[0] = 1;
-    // Walk the ops from last to first.
-    for (let i = this.count - 1; i >= 0; i--) this.backwards[i]();
+    loss.gradUnset = false;
+    // Walk the ops from last to first; an output nothing wrote into has a zero gradient.
+    for (let i = this.count - 1; i >= 0; i--) {
+      const out = this.outputs[i];
+      if (out.gradUnset) {
+        (out.grad as Float32Array).fill(0);
+        out.gradUnset = false;
+      }
+      this.backwards[i]();
+    }
   }
 }
 
@@ -126,15 +138,36 @@ export function record(ctx: CallContext, output: Tensor, inputs: readonly (Tenso
 
 /**
  * The gradient buffer an op's backward adds into for `t`, or null when `t` is null or does not
- * require a gradient (a frozen weight, the model's input). Allocated on first use.
+ * require a gradient (a frozen weight, the model's input). Allocated on first use; zero-filled
+ * here if nothing was written into it yet in this backward pass.
  */
 export function gradOf(t: Tensor | null): Float32Array | null {
   if (t === null || !t.requiresGrad) return null;
   if (t.grad === null) {
     t.grad = floatArray(t.size);
     Workspace.allocations++;
-  }
+  } else if (t.gradUnset) t.grad.fill(0);
+  t.gradUnset = false;
   return t.grad;
+}
+
+/**
+ * For an op whose backward writes its whole contribution to `t`'s gradient at once (a product,
+ * a mask): true when nothing was written into the gradient yet in this backward pass, so the op
+ * may overwrite it instead of adding (and saves the zero-fill); false when it must add. Either
+ * way the gradient counts as written afterwards. Call only for a `t` that requires a gradient,
+ * then write into `t.grad`.
+ */
+export function takeUnsetGrad(t: Tensor): boolean {
+  if (t.grad === null) {
+    t.grad = floatArray(t.size);
+    Workspace.allocations++;
+    t.gradUnset = false;
+    return true;
+  }
+  const unset = t.gradUnset;
+  t.gradUnset = false;
+  return unset;
 }
 
 /**

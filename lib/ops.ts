@@ -9,7 +9,7 @@ import { broadcastAdd, broadcastMultiply } from '../kernels/dropout';
 import { axpy } from '../kernels/elementwise';
 import { denseForward, matmul } from '../kernels/threaded';
 import { repeatRows, sumRepeats } from '../kernels/merge';
-import { CallContext, gradOf, record, Workspace } from './autodiff';
+import { CallContext, gradOf, record, takeUnsetGrad, Workspace } from './autodiff';
 import { shapeToString, Tensor } from './tensor';
 
 /** `shape` with its last axis replaced by `size`. */
@@ -63,9 +63,12 @@ export function dense(
     // dz = dy * act'(z), d bias += column sums of dz ;  d kernel += x^T · dz ;  dx += dz · kernel^T
     const dz = biasActivationBackward(ctx, ws, 'dense.dz', y, bias, activation, units);
     const dKernel = gradOf(kernel);
-    const dx = gradOf(x);
     if (dKernel !== null) matmul(x.data, dz, dKernel, inDim, rows, units, true, false, true);
-    if (dx !== null) matmul(dz, kernel.data, dx, rows, units, inDim, false, true, true);
+    if (x.requiresGrad) {
+      // dx = dz · kernel^T, written over x's gradient if nothing else wrote into it yet, else added
+      const add = !takeUnsetGrad(x);
+      matmul(dz, kernel.data, x.grad as Float32Array, rows, units, inDim, false, true, add);
+    }
   });
   return y;
 }
@@ -105,10 +108,13 @@ export function scaleShift(ctx: CallContext, ws: Workspace, x: Tensor, scale: Te
 
   record(ctx, y, [x], () => {
     const dy = y.grad as Float32Array;
-    const dx = gradOf(x);
-    if (dx === null) return;
-    if (scale !== null) broadcastMultiply(dy, scale.data, dx, x.shape, scale.shape, true);
-    else for (let i = 0; i < dy.length; i++) dx[i] += dy[i];
+    if (!x.requiresGrad) return;
+    // dx = dy * scale, written over x's gradient if nothing else wrote into it yet, else added
+    const add = !takeUnsetGrad(x);
+    const dx = x.grad as Float32Array;
+    if (scale !== null) broadcastMultiply(dy, scale.data, dx, x.shape, scale.shape, add);
+    else if (add) for (let i = 0; i < dy.length; i++) dx[i] += dy[i];
+    else dx.set(dy);
   });
   return y;
 }

@@ -46,8 +46,19 @@ export class Tensor {
    * the model's input do not, and no op spends work on their gradients.
    */
   requiresGrad = false;
-  /** Gradient of the loss with respect to this tensor, accumulated by `tape.backward()` when `requiresGrad`. */
+  /**
+   * Gradient of the loss with respect to this tensor, accumulated by `tape.backward()` when
+   * `requiresGrad`. A backward closure adds into an input's gradient through `gradOf(input)`
+   * (never `input.grad` directly: during the walk it may still hold the last pass's values, see
+   * `gradUnset`).
+   */
   grad: Float32Array | null = null;
+  /**
+   * True while `grad` holds nothing of the current backward pass yet (its old values count as
+   * zero): the tape sets it instead of zero-filling every gradient, the first op that writes a
+   * whole contribution overwrites the buffer, and `gradOf` zero-fills it for ops that add.
+   */
+  gradUnset = false;
   /** The tape the op that made this tensor was recorded on, or null (a leaf, or nothing was recorded). */
   tape: Tape | null = null;
 

@@ -3,7 +3,7 @@
  * element at a time: an independent check of the fused kernels' forward pass. Plus small helpers
  * for the recurrent specs.
  */
-import { CallContext } from '../../lib/autodiff';
+import { CallContext, gradOf } from '../../lib/autodiff';
 import { RecurrentOpOptions } from '../../lib/recurrent-ops';
 import { Tensor } from '../../lib/tensor';
 
@@ -23,8 +23,8 @@ export function sumOfProducts(ctx: CallContext, ys: Tensor[], gs: Tensor[]): Ten
   ctx.tape?.record(out, () => {
     const g = (out.grad as Float32Array)[0];
     ys.forEach((y, k) => {
-      const d = y.grad as Float32Array;
-      for (let i = 0; i < d.length; i++) d[i] += g * gs[k].data[i];
+      const d = gradOf(y);
+      if (d !== null) for (let i = 0; i < d.length; i++) d[i] += g * gs[k].data[i];
     });
   });
   return out;
