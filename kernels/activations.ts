@@ -105,7 +105,7 @@ function softmaxRows(x: Float32Array, y: Float32Array, firstRow: number, rows: n
 }
 
 /**
- * dx = dy * act'(x), computed from the forward output y (dx may be dy).
+ * dx = dy * act'(x) over elements [from, size), computed from the forward output y (dx may be dy).
  * For softmax, dx[r, j] = y[r, j] * (dy[r, j] - sum_k dy[r, k] y[r, k]).
  */
 export function activationBackward(
@@ -115,39 +115,40 @@ export function activationBackward(
   dx: Float32Array,
   size: number,
   cols: number,
+  from = 0,
 ): void {
   switch (act) {
     case 'linear':
-      if (dx !== dy) dx.set(dy.subarray(0, size));
+      if (dx !== dy) dx.set(dy.subarray(from, size), from);
       return;
     case 'relu':
-      for (let i = 0; i < size; i++) dx[i] = y[i] > 0 ? dy[i] : 0;
+      for (let i = from; i < size; i++) dx[i] = y[i] > 0 ? dy[i] : 0;
       return;
     case 'sigmoid':
-      for (let i = 0; i < size; i++) dx[i] = dy[i] * y[i] * (1 - y[i]);
+      for (let i = from; i < size; i++) dx[i] = dy[i] * y[i] * (1 - y[i]);
       return;
     case 'tanh':
-      for (let i = 0; i < size; i++) dx[i] = dy[i] * (1 - y[i] * y[i]);
+      for (let i = from; i < size; i++) dx[i] = dy[i] * (1 - y[i] * y[i]);
       return;
     case 'hard_sigmoid':
       // slope 0.2 inside the linear part (0 < y < 1), 0 where clipped
-      for (let i = 0; i < size; i++) dx[i] = y[i] > 0 && y[i] < 1 ? 0.2 * dy[i] : 0;
+      for (let i = from; i < size; i++) dx[i] = y[i] > 0 && y[i] < 1 ? 0.2 * dy[i] : 0;
       return;
     case 'elu':
       // elu'(x) = 1 for x > 0, e^x = y + 1 otherwise
-      for (let i = 0; i < size; i++) dx[i] = y[i] > 0 ? dy[i] : dy[i] * (y[i] + 1);
+      for (let i = from; i < size; i++) dx[i] = y[i] > 0 ? dy[i] : dy[i] * (y[i] + 1);
       return;
     case 'selu':
       // selu'(x) = scale for x > 0, scale * alpha * e^x = y + scale * alpha otherwise
-      for (let i = 0; i < size; i++) dx[i] = y[i] > 0 ? dy[i] * SELU_SCALE : dy[i] * (y[i] + SELU_SCALE * SELU_ALPHA);
+      for (let i = from; i < size; i++) dx[i] = y[i] > 0 ? dy[i] * SELU_SCALE : dy[i] * (y[i] + SELU_SCALE * SELU_ALPHA);
       return;
     case 'softplus':
       // softplus'(x) = sigmoid(x) = 1 - e^-y
-      for (let i = 0; i < size; i++) dx[i] = dy[i] * -Math.expm1(-y[i]);
+      for (let i = from; i < size; i++) dx[i] = dy[i] * -Math.expm1(-y[i]);
       return;
     case 'softsign':
       // softsign'(x) = 1 / (1 + |x|)^2 = (1 - |y|)^2
-      for (let i = 0; i < size; i++) {
+      for (let i = from; i < size; i++) {
         const a = 1 - Math.abs(y[i]);
         dx[i] = dy[i] * a * a;
       }
@@ -155,7 +156,7 @@ export function activationBackward(
     case 'softmax': {
       const rows = size / cols;
       // For each row: dot = <dy, y>, then dx = y * (dy - dot).
-      for (let r = 0; r < rows; r++) {
+      for (let r = from / cols; r < rows; r++) {
         const o = r * cols;
         let dot = 0;
         for (let j = 0; j < cols; j++) dot += dy[o + j] * y[o + j];

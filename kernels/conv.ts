@@ -9,8 +9,9 @@
  * kernel [kH, kW, inC, F] is already the [K, F] matrix. A 1-D convolution is the same with
  * inH = kH = 1. A 1x1 convolution with stride 1 skips im2col: x itself is cols.
  */
-import { col2im, im2col, WindowGeometry } from './im2col';
-import { matmul } from './threaded';
+import { ActivationName } from './activations';
+import { WindowGeometry } from './im2col';
+import { col2im, denseForward, im2col, matmul } from './threaded';
 
 /** Rows of the im2col matrix: batch * outH * outW. */
 export function colsRows(g: WindowGeometry): number {
@@ -28,19 +29,22 @@ export function isPointwise(g: WindowGeometry): boolean {
 }
 
 /**
- * y = conv(x, kernel) without bias. x: [batch, inH, inW, inC]; kernel: [kH, kW, inC, filters];
- * cols: scratch of [M, K] (filled here, kept for the filter gradient; unused when pointwise);
- * y: [batch, outH, outW, filters], overwritten.
+ * y = act(conv(x, kernel) + bias), the product, bias and activation in one pass per row of y
+ * (kernels/dense.ts: a convolution is a dense layer applied to every window). x: [batch, inH,
+ * inW, inC]; kernel: [kH, kW, inC, filters]; bias: [filters] or null; cols: scratch of [M, K]
+ * (filled here, kept for the filter gradient; unused when pointwise); y: [batch, outH, outW,
+ * filters], overwritten.
  */
-export function conv2dForward(x: Float32Array, kernel: Float32Array, cols: Float32Array, y: Float32Array, g: WindowGeometry, filters: number): void {
+export function conv2dForward(x: Float32Array, kernel: Float32Array, cols: Float32Array, y: Float32Array, g: WindowGeometry, filters: number,
+  bias: Float32Array | null = null, act: ActivationName = 'linear'): void {
   const m = colsRows(g);
   const k = colsCols(g);
   if (isPointwise(g)) {
-    matmul(x, kernel, y, m, k, filters);
+    denseForward(x, kernel, bias, y, m, k, filters, act);
     return;
   }
   im2col(x, cols, g);
-  matmul(cols, kernel, y, m, k, filters);
+  denseForward(cols, kernel, bias, y, m, k, filters, act);
 }
 
 /**

@@ -20,7 +20,7 @@ export const ACTIVATION_CODES: readonly ActivationName[] = ['linear', 'relu', 's
 
 /** Inputs per row at or below which the forward pass is one fused loop (deeper products go through matmul). */
 const FUSED_K = 8;
-/** Units at or below which each output is one dot product (a regression or binary head). */
+/** Units at or below which each output is one dot product (a regression or binary head): matmul's dot products, then the bias and activation. */
 const DOT_N = 3;
 
 /** Row accumulators of the fused loop (float64, grown on demand, so a step allocates nothing once warm). */
@@ -32,32 +32,12 @@ let rowSums = new Float64Array(512);
  */
 export function denseForwardRows(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array,
   m: number, k: number, n: number, act: ActivationName, r0: number, r1: number): void {
-  if (n <= DOT_N) denseDots(x, w, bias, y, k, n, act, r0, r1);
-  else if (k <= FUSED_K) denseRankUpdates(x, w, bias, y, k, n, act, r0, r1);
+  if (k <= FUSED_K && n > DOT_N) denseRankUpdates(x, w, bias, y, k, n, act, r0, r1);
   else {
-    // A deep product: matmul's blocked path, then bias and activation over the rows just written.
+    // A deep product (or one output per row: matmul's dot products, four rows per load of W),
+    // then bias and activation over the rows just written.
     matmulRows(x, w, y, m, k, n, false, false, false, r0, r1);
     biasActivationRows(y, bias, n, act, r0, r1);
-  }
-}
-
-/** Few units: y[i, j] = act(b[j] + x[i, :] · W[:, j]), one dot product per output. */
-function denseDots(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array,
-  k: number, n: number, act: ActivationName, r0: number, r1: number): void {
-  // For each output: the dot product in two interleaved sums (even and odd p), then the bias.
-  for (let i = r0; i < r1; i++) {
-    const xi = i * k;
-    for (let j = 0; j < n; j++) {
-      let s = 0, t = 0;
-      let p = 0;
-      for (; p + 1 < k; p += 2) {
-        s += x[xi + p] * w[p * n + j];
-        t += x[xi + p + 1] * w[(p + 1) * n + j];
-      }
-      if (p < k) s += x[xi + p] * w[p * n + j];
-      y[i * n + j] = (s + t) + (bias === null ? 0 : bias[j]);
-    }
-    activationForward(act, y, y, (i + 1) * n, n, i * n);
   }
 }
 

@@ -70,39 +70,47 @@ export function windowGeometry(
  * one window laid out as a Keras kernel [kH, kW, inC, ...] is, so y = cols · kernel.
  */
 export function im2col(x: Float32Array, cols: Float32Array, g: WindowGeometry): void {
-  const { batch, inH, inW, inC, kH, kW, strideH, strideW, padTop, padLeft, outH, outW } = g;
+  im2colRows(x, cols, g, 0, g.batch * g.outH);
+}
+
+/**
+ * The rows of cols for output rows (b, oy) = r0 to r1 - 1 (r = b * outH + oy): `im2col` for a
+ * slice of the image rows, each written exactly as the whole copy writes it (for the thread pool).
+ */
+export function im2colRows(x: Float32Array, cols: Float32Array, g: WindowGeometry, r0: number, r1: number): void {
+  const { inH, inW, inC, kH, kW, strideH, strideW, padTop, padLeft, outH, outW } = g;
   const run = kW * inC;
-  let o = 0;
+  let o = r0 * outW * kH * run;
   // For each output position (b, oy, ox), copy its window row by row (ky) into the next row of cols.
-  for (let b = 0; b < batch; b++) {
-    for (let oy = 0; oy < outH; oy++) {
-      const iy0 = oy * strideH - padTop;
-      for (let ox = 0; ox < outW; ox++) {
-        const ix0 = ox * strideW - padLeft;
-        const inside = ix0 >= 0 && ix0 + kW <= inW;
-        for (let ky = 0; ky < kH; ky++) {
-          const iy = iy0 + ky;
-          if (iy < 0 || iy >= inH) {
-            // A window row above or below the input: zeros.
-            for (let j = 0; j < run; j++) cols[o + j] = 0;
-          } else if (inside) {
-            // The whole row of the window lies inside: kW*inC contiguous values.
-            const from = ((b * inH + iy) * inW + ix0) * inC;
-            for (let j = 0; j < run; j++) cols[o + j] = x[from + j];
-          } else {
-            // Part of the row is in the left/right padding: copy column by column.
-            for (let kx = 0; kx < kW; kx++) {
-              const ix = ix0 + kx;
-              const to = o + kx * inC;
-              if (ix < 0 || ix >= inW) for (let c = 0; c < inC; c++) cols[to + c] = 0;
-              else {
-                const from = ((b * inH + iy) * inW + ix) * inC;
-                for (let c = 0; c < inC; c++) cols[to + c] = x[from + c];
-              }
+  for (let r = r0; r < r1; r++) {
+    const b = Math.floor(r / outH);
+    const oy = r - b * outH;
+    const iy0 = oy * strideH - padTop;
+    for (let ox = 0; ox < outW; ox++) {
+      const ix0 = ox * strideW - padLeft;
+      const inside = ix0 >= 0 && ix0 + kW <= inW;
+      for (let ky = 0; ky < kH; ky++) {
+        const iy = iy0 + ky;
+        if (iy < 0 || iy >= inH) {
+          // A window row above or below the input: zeros.
+          for (let j = 0; j < run; j++) cols[o + j] = 0;
+        } else if (inside) {
+          // The whole row of the window lies inside: kW*inC contiguous values.
+          const from = ((b * inH + iy) * inW + ix0) * inC;
+          for (let j = 0; j < run; j++) cols[o + j] = x[from + j];
+        } else {
+          // Part of the row is in the left/right padding: copy column by column.
+          for (let kx = 0; kx < kW; kx++) {
+            const ix = ix0 + kx;
+            const to = o + kx * inC;
+            if (ix < 0 || ix >= inW) for (let c = 0; c < inC; c++) cols[to + c] = 0;
+            else {
+              const from = ((b * inH + iy) * inW + ix) * inC;
+              for (let c = 0; c < inC; c++) cols[to + c] = x[from + c];
             }
           }
-          o += run;
         }
+        o += run;
       }
     }
   }
@@ -113,11 +121,19 @@ export function im2col(x: Float32Array, cols: Float32Array, g: WindowGeometry): 
  * there (padding entries are dropped). dcols: [batch*outH*outW, kH*kW*inC]; dx: [batch, inH, inW, inC].
  */
 export function col2im(dcols: Float32Array, dx: Float32Array, g: WindowGeometry): void {
-  const { batch, inH, inW, inC, kH, kW, strideH, strideW, padTop, padLeft, outH, outW } = g;
+  col2imImages(dcols, dx, g, 0, g.batch);
+}
+
+/**
+ * `col2im` for images b0 to b1 - 1 only: each image's windows add into that image's part of dx
+ * alone, so images can be shared out between threads.
+ */
+export function col2imImages(dcols: Float32Array, dx: Float32Array, g: WindowGeometry, b0: number, b1: number): void {
+  const { inH, inW, inC, kH, kW, strideH, strideW, padTop, padLeft, outH, outW } = g;
   const run = kW * inC;
-  let o = 0;
+  let o = b0 * outH * outW * kH * run;
   // The same walk as im2col, adding each window row back where it came from.
-  for (let b = 0; b < batch; b++) {
+  for (let b = b0; b < b1; b++) {
     for (let oy = 0; oy < outH; oy++) {
       const iy0 = oy * strideH - padTop;
       for (let ox = 0; ox < outW; ox++) {
@@ -146,4 +162,17 @@ export function col2im(dcols: Float32Array, dx: Float32Array, g: WindowGeometry)
       }
     }
   }
+}
+
+/** The geometry as numbers (for the thread pool's arguments), and back. */
+export function geometryArgs(g: WindowGeometry): number[] {
+  return [g.batch, g.inH, g.inW, g.inC, g.kH, g.kW, g.strideH, g.strideW, g.padTop, g.padLeft, g.outH, g.outW];
+}
+
+/** The geometry from `geometryArgs`' numbers, starting at `at`, written into `into` (no allocation). */
+export function readGeometry(args: Float64Array, at: number, into: WindowGeometry): WindowGeometry {
+  into.batch = args[at]; into.inH = args[at + 1]; into.inW = args[at + 2]; into.inC = args[at + 3];
+  into.kH = args[at + 4]; into.kW = args[at + 5]; into.strideH = args[at + 6]; into.strideW = args[at + 7];
+  into.padTop = args[at + 8]; into.padLeft = args[at + 9]; into.outH = args[at + 10]; into.outW = args[at + 11];
+  return into;
 }

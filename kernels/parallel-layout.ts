@@ -12,9 +12,10 @@ export const MAX_ARGS = 16;
 export const ERROR_BYTES = 2048;
 
 /**
- * One worker's control block (Int32Array): the caller bumps SEQ to hand it rows [ROW_START,
- * ROW_END) of the current job; the worker sets STATUS (0 ok, 1 failed, message in its error
- * bytes) and then DONE = SEQ. READY is 1 once the worker serves, -1 if it failed to start.
+ * One worker's control block (Int32Array): the caller bumps SEQ to wake it for the current job;
+ * the worker takes chunks of rows until none is left, sets STATUS (0 ok, 1 failed, message in its
+ * error bytes, the failing chunk's rows in ROW_START and ROW_END), counts the rows it did in
+ * ROWS_DONE and then sets DONE = SEQ. READY is 1 once the worker serves, -1 if it failed to start.
  */
 export const SEQ = 0;
 export const DONE = 1;
@@ -23,16 +24,22 @@ export const ROW_START = 3;
 export const ROW_END = 4;
 export const READY = 5;
 export const ERROR_LENGTH = 6;
+export const ROWS_DONE = 7;
 export const CONTROL_INTS = 8;
 
 /**
- * The job block, one for all workers (Int32Array): which task, how many buffers, and for each
- * buffer its registered id, element offset and length in that SharedArrayBuffer. The numeric
- * arguments go in a Float64Array of MAX_ARGS beside it.
+ * The job block, one for all workers (Int32Array): which task, its rows, the chunk size and the
+ * next chunk to take (every thread, the caller included, takes chunks with Atomics.add until they
+ * run out, so a slower thread simply does fewer), how many buffers, and for each buffer its
+ * registered id, element offset and length in that SharedArrayBuffer. The numeric arguments go in
+ * a Float64Array of MAX_ARGS beside it.
  */
 export const JOB_TASK = 0;
-export const JOB_BUFFER_COUNT = 1;
-export const JOB_IDS = 2;
+export const JOB_ROWS = 1;
+export const JOB_CHUNK = 2;
+export const JOB_NEXT_CHUNK = 3;
+export const JOB_BUFFER_COUNT = 4;
+export const JOB_IDS = 5;
 export const JOB_OFFSETS = JOB_IDS + MAX_BUFFERS;
 export const JOB_LENGTHS = JOB_OFFSETS + MAX_BUFFERS;
 export const JOB_INTS = JOB_LENGTHS + MAX_BUFFERS;

@@ -7,8 +7,9 @@ import type { MessagePort } from 'worker_threads';
 import { receiveMessageOnPort } from 'worker_threads';
 import {
   BufferMessage, DONE, ERROR_LENGTH, JOB_BUFFER_COUNT, JOB_IDS, JOB_LENGTHS, JOB_OFFSETS, JOB_TASK, MAX_BUFFERS,
-  READY, ROW_END, ROW_START, SEQ, SPINS, STATUS, WorkerSetup,
+  READY, ROW_END, ROW_START, ROWS_DONE, SEQ, SPINS, STATUS, WorkerSetup,
 } from './parallel-layout';
+import { takeChunks } from './parallel-chunks';
 import { TASKS } from './parallel-tasks';
 
 /** The shared buffers this worker knows, by id. */
@@ -19,8 +20,8 @@ const viewIds = new Int32Array(MAX_BUFFERS);
 const viewOffsets = new Int32Array(MAX_BUFFERS);
 const viewLengths = new Int32Array(MAX_BUFFERS).fill(-1);
 
-/** Serves jobs forever (the pool terminates the worker, or the process ends). */
-export function serve(setup: WorkerSetup, port: MessagePort): void {
+/** Serves jobs forever (the pool terminates the worker, or the process ends); `thread` is this worker's number (1, 2, ...). */
+export function serve(setup: WorkerSetup, port: MessagePort, thread: number): void {
   const { control } = setup;
   // Read the counter before saying READY: the first job may come the moment the caller sees it.
   let last = Atomics.load(control, SEQ);
@@ -35,22 +36,23 @@ export function serve(setup: WorkerSetup, port: MessagePort): void {
       continue;
     }
     last = seq;
-    runJob(setup, port);
+    runJob(setup, port, thread);
     Atomics.store(control, DONE, seq);
     Atomics.notify(control, DONE);
   }
 }
 
-/** Runs this worker's rows of the current job; an exception becomes STATUS 1 and a message. */
-function runJob(setup: WorkerSetup, port: MessagePort): void {
+/** Takes chunks of the current job until none is left; an exception becomes STATUS 1 and a message. */
+function runJob(setup: WorkerSetup, port: MessagePort, thread: number): void {
   const { control, job, args, error } = setup;
+  control[ROWS_DONE] = 0;
   try {
     readMessages(port);
     const count = job[JOB_BUFFER_COUNT];
     for (let i = 0; i < count; i++) bindView(i, job[JOB_IDS + i], job[JOB_OFFSETS + i], job[JOB_LENGTHS + i]);
     const task = TASKS[job[JOB_TASK]];
     if (task === undefined) throw new RangeError(`unknown task ${job[JOB_TASK]} (the pool knows ${TASKS.length})`);
-    task(views, args, control[ROW_START], control[ROW_END]);
+    control[ROWS_DONE] = takeChunks(job, task, views, args, thread, control);
     Atomics.store(control, STATUS, 0);
   } catch (e) {
     const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);

@@ -1,9 +1,10 @@
 /**
  * The thread pool under the kernels. A large op is split by rows of its output: the calling thread
  * writes the job (task index, shared buffers, arguments) into shared memory, bumps a counter each
- * worker waits on (Atomics, no message per op), runs its own rows with the same single-thread
- * kernel, and waits for the workers' rows. Every row is computed by one thread exactly as one
- * thread alone computes it, so results are bit-identical for any number of threads.
+ * worker waits on (Atomics, no message per op), and then it and the workers take chunks of rows
+ * (kernels/parallel-chunks.ts) and run the same single-thread kernel on each, until none is left.
+ * Every row is computed by one thread exactly as one thread alone computes it, so results are
+ * bit-identical for any number of threads.
  *
  * Workers are Node worker_threads, started on first use, unref'd (the process exits when the work
  * ends) and reading tensors in place: Lamina allocates tensor data in SharedArrayBuffers (see
@@ -13,8 +14,10 @@
 import type { MessagePort, Worker } from 'worker_threads';
 import {
   BufferMessage, CONTROL_INTS, DONE, ERROR_BYTES, ERROR_LENGTH, JOB_BUFFER_COUNT, JOB_IDS, JOB_INTS, JOB_LENGTHS,
-  JOB_OFFSETS, JOB_TASK, MAX_ARGS, MAX_BUFFERS, READY, ROW_END, ROW_START, SEQ, SPINS, STATUS, WorkerSetup,
+  JOB_CHUNK, JOB_NEXT_CHUNK, JOB_OFFSETS, JOB_ROWS, JOB_TASK, MAX_ARGS, MAX_BUFFERS, READY, ROW_END, ROW_START, ROWS_DONE, SEQ,
+  SPINS, STATUS, WorkerSetup,
 } from './parallel-layout';
+import { takeChunks } from './parallel-chunks';
 import { TASK_NAMES, TASKS } from './parallel-tasks';
 
 /**
@@ -23,8 +26,10 @@ import { TASK_NAMES, TASKS } from './parallel-tasks';
  * bench/matmul.ts); 2^17 multiply-adds take ~30 us.
  */
 export const MIN_WORK_PER_THREAD = 1 << 17;
-/** Floats below which `floatArray` does not bother with shared memory (a bias of 64 units is still shared, so a layer's job can be split). */
-const SHARED_MIN_FLOATS = 1024;
+/** Chunks per thread a job is cut into: enough that a thread slowed down (or woken late) leaves its share to the others. */
+const CHUNKS_PER_THREAD = 4;
+/** Floats below which `floatArray` does not bother with shared memory (a bias of 8 units is still shared, so a layer's job can be split). */
+const SHARED_MIN_FLOATS = 8;
 /** How long a worker may take to start before the pool gives up on it. */
 const START_TIMEOUT_MS = 20000;
 
@@ -59,6 +64,7 @@ const collected = new FinalizationRegistry<{ pool: Thread[]; id: number }>(({ po
 });
 /** Jobs split across threads since the process started, and rows handed to workers (see `poolStats`). */
 let splitJobs = 0;
+const splitsByTask = new Array<number>(TASK_NAMES.length).fill(0);
 let workerRows = 0;
 /** Arguments of a task run on this thread alone. */
 const localArgs = new Float64Array(MAX_ARGS);
@@ -101,9 +107,13 @@ function defaultThreads(): number {
   return typeof node.os.availableParallelism === 'function' ? node.os.availableParallelism() : node.os.cpus().length;
 }
 
-/** What the pool has done: threads wanted, workers running, jobs split and rows the workers computed since the process started. */
-export function poolStats(): { threads: number; workers: number; splitJobs: number; workerRows: number } {
-  return { threads: getThreads(), workers: pool === null ? 0 : pool.length, splitJobs, workerRows };
+/** What the pool has done since the process started: threads wanted, workers running, jobs split (in all and per kernel) and rows the workers computed. */
+export function poolStats(): { threads: number; workers: number; splitJobs: number; workerRows: number; splitsByKernel: Record<string, number> } {
+  const splitsByKernel: Record<string, number> = {};
+  TASK_NAMES.forEach((name, i) => {
+    if (splitsByTask[i] > 0) splitsByKernel[name] = splitsByTask[i];
+  });
+  return { threads: getThreads(), workers: pool === null ? 0 : pool.length, splitJobs, workerRows, splitsByKernel };
 }
 
 /** The number of threads large kernels are split across (the calling thread included). */
@@ -163,7 +173,7 @@ function workers(): Thread[] {
   job = new Int32Array(new SharedArrayBuffer(JOB_INTS * 4));
   jobArgs = new Float64Array(new SharedArrayBuffer(MAX_ARGS * 8));
   const started: Thread[] = [];
-  for (let i = 0; i < n - 1; i++) started.push(startWorker(node));
+  for (let i = 0; i < n - 1; i++) started.push(startWorker(node, i + 1));
   for (let i = 0; i < started.length; i++) awaitReady(started[i], i + 1);
   return (pool = started);
 }
@@ -172,7 +182,7 @@ function workers(): Thread[] {
  * Starts worker `index`: a bootstrap that loads kernels/parallel-worker (compiling the TypeScript
  * sources on the fly when Lamina itself runs from them, as under jest) and serves.
  */
-function startWorker(node: NonNullable<ReturnType<typeof nodeModules>>): Thread {
+function startWorker(node: NonNullable<ReturnType<typeof nodeModules>>, number: number): Thread {
   const extension = node.path.extname(__filename);
   const setup: WorkerSetup = {
     control: new Int32Array(new SharedArrayBuffer(CONTROL_INTS * 4)),
@@ -188,6 +198,7 @@ function startWorker(node: NonNullable<ReturnType<typeof nodeModules>>): Thread 
       port: channel.port2,
       entry: node.path.join(__dirname, `parallel-worker${extension}`),
       typescript: extension === '.ts' ? require.resolve('typescript') : null,
+      thread: number,
     },
     transferList: [channel.port2],
   });
@@ -234,7 +245,7 @@ try {
       module._compile(output.outputText, filename);
     };
   }
-  require(entry).serve(setup, port);
+  require(entry).serve(setup, port, workerData.thread);
 } catch (e) {
   const bytes = new TextEncoder().encode(String(e && e.stack || e)).subarray(0, setup.error.length);
   setup.error.set(bytes);
@@ -271,11 +282,11 @@ export function threadsFor(work: number, rows: number, align: number): number {
 }
 
 /**
- * Runs task `task` (an index into kernels/parallel-tasks.ts) over `rows` output rows, split into
- * contiguous shares that start on multiples of `align` across `threadsFor(work, rows, align)`
- * threads: each worker its share, the calling thread the first. Buffers must be SharedArrayBuffer
- * views (else everything runs here). Throws, after every share has finished, the first error a
- * share raised.
+ * Runs task `task` (an index into kernels/parallel-tasks.ts) over `rows` output rows on
+ * `threadsFor(work, rows, align)` threads: the rows are cut into chunks that start on multiples
+ * of `align` (about CHUNKS_PER_THREAD per thread), and the calling thread and the workers take
+ * chunks until none is left. Buffers must be SharedArrayBuffer views (else everything runs here).
+ * Throws, after every chunk has finished, the first error a thread raised.
  */
 export function runRows(task: number, rows: number, align: number, work: number, buffers: readonly Float32Array[], args: readonly number[]): void {
   const run = TASKS[task];
@@ -283,7 +294,7 @@ export function runRows(task: number, rows: number, align: number, work: number,
   const threads = wantedThreads > 1 && allShared(buffers) ? workers() : null;
   if (threads === null || threads.length === 0) {
     for (let i = 0; i < args.length; i++) localArgs[i] = args[i];
-    run(buffers, localArgs, 0, rows);
+    run(buffers, localArgs, 0, rows, 0);
     return;
   }
   checkAlive(threads);
@@ -291,7 +302,11 @@ export function runRows(task: number, rows: number, align: number, work: number,
     throw new RangeError(`parallel: a job takes at most ${MAX_BUFFERS} buffers and ${MAX_ARGS} arguments, got ${buffers.length} and ${args.length}`);
   }
   // Write the job where every worker reads it.
+  const used = Math.min(wantedThreads, threads.length + 1);
   job[JOB_TASK] = task;
+  job[JOB_ROWS] = rows;
+  job[JOB_CHUNK] = Math.ceil(Math.ceil(rows / align) / (used * CHUNKS_PER_THREAD)) * align;
+  Atomics.store(job, JOB_NEXT_CHUNK, 0);
   job[JOB_BUFFER_COUNT] = buffers.length;
   for (let i = 0; i < buffers.length; i++) {
     const b = buffers[i];
@@ -300,25 +315,18 @@ export function runRows(task: number, rows: number, align: number, work: number,
     job[JOB_LENGTHS + i] = b.length;
   }
   for (let i = 0; i < args.length; i++) jobArgs[i] = args[i];
-  // Shares of `share` rows (a multiple of align); share 0 is this thread's.
-  const shares = Math.min(wantedThreads, threads.length + 1);
-  const groups = Math.ceil(rows / align);
-  const share = Math.ceil(groups / shares) * align;
+  // Wake `used - 1` workers, then take chunks here too.
   sequence++;
-  engaged = 0;
-  for (let start = share; start < rows && engaged < threads.length; start += share) {
-    const control = threads[engaged].control;
-    control[ROW_START] = start;
-    control[ROW_END] = Math.min(rows, start + share);
-    Atomics.store(control, SEQ, sequence);
-    Atomics.notify(control, SEQ);
-    engaged++;
+  engaged = used - 1;
+  for (let w = 0; w < engaged; w++) {
+    Atomics.store(threads[w].control, SEQ, sequence);
+    Atomics.notify(threads[w].control, SEQ);
   }
   splitJobs++;
-  workerRows += Math.max(0, rows - share);
+  splitsByTask[task]++;
   let failure: unknown = null;
   try {
-    run(buffers, jobArgs, 0, Math.min(rows, share));
+    takeChunks(job, run, buffers, jobArgs, 0, null);
   } catch (e) {
     failure = e;
   }
@@ -348,13 +356,14 @@ function joinWorkers(threads: Thread[], task: number): Error | null {
   let failure: Error | null = null;
   for (let w = 0; w < engaged; w++) {
     const control = threads[w].control;
-    // Spin first (shares are about equal, so the worker is usually nearly done), then sleep.
+    // Spin first (the chunks are out, so the worker is finishing its last one), then sleep.
     let done = Atomics.load(control, DONE);
     for (let spin = 0; done !== sequence && spin < SPINS; spin++) done = Atomics.load(control, DONE);
     while (done !== sequence) {
       Atomics.wait(control, DONE, done);
       done = Atomics.load(control, DONE);
     }
+    workerRows += control[ROWS_DONE];
     if (failure === null && Atomics.load(control, STATUS) !== 0) {
       failure = new Error(`parallel: worker ${w + 1} failed in ${TASK_NAMES[task] ?? `task ${task}`} (rows ${control[ROW_START]} to ${control[ROW_END] - 1}): ${errorMessage(threads[w])}`);
     }

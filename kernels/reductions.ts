@@ -10,6 +10,18 @@ export function sumRows(x: Float32Array, out: Float32Array, rows: number, cols: 
   }
 }
 
+/**
+ * out[j] += sum_r x[r, j] for columns [c0, c1) of a [rows, cols] matrix, rows added in order (so
+ * each column's sum has the bits `sumRows` gives it, however the columns are shared out).
+ */
+export function sumColumns(x: Float32Array, out: Float32Array, rows: number, cols: number, c0: number, c1: number): void {
+  // Row by row, add the row's slice into the column sums.
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    for (let j = c0; j < c1; j++) out[j] += x[o + j];
+  }
+}
+
 /** The sum of the first `size` elements, accumulated in float64. */
 export function sum(x: Float32Array, size = x.length): number {
   let s = 0;

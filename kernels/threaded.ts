@@ -5,10 +5,11 @@
  * exactly as the reference computes it.
  */
 import { ActivationName } from './activations';
-import { ACTIVATION_CODES, denseForwardRows } from './dense';
+import { ACTIVATION_CODES, denseBackwardBias as denseBackwardBiasOneThread, denseForwardRows } from './dense';
+import { col2imImages, geometryArgs, im2colRows, WindowGeometry } from './im2col';
 import { MATMUL_ROW_ALIGN, matmulRows } from './matmul';
 import { runRows, threadsFor } from './parallel';
-import { TASK_DENSE, TASK_MATMUL } from './parallel-tasks';
+import { TASK_ACTIVATION_BACKWARD, TASK_COL2IM, TASK_COLUMN_SUMS, TASK_DENSE, TASK_IM2COL, TASK_MATMUL } from './parallel-tasks';
 
 /** `matmul` of kernels/matmul.ts (same arguments, same bits), split by rows of C when large. */
 export function matmul(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number,
@@ -28,4 +29,36 @@ export function denseForward(x: Float32Array, w: Float32Array, bias: Float32Arra
     return;
   }
   runRows(TASK_DENSE, m, MATMUL_ROW_ALIGN, m * k * n, [x, w, y, bias ?? y], [m, k, n, ACTIVATION_CODES.indexOf(act), bias === null ? 0 : 1]);
+}
+
+/** `im2col` of kernels/im2col.ts, split by image rows (b, oy) when large. */
+export function im2col(x: Float32Array, cols: Float32Array, g: WindowGeometry): void {
+  const rows = g.batch * g.outH;
+  const work = rows * g.outW * g.kH * g.kW * g.inC;
+  if (threadsFor(work, rows, 1) === 1) im2colRows(x, cols, g, 0, rows);
+  else runRows(TASK_IM2COL, rows, 1, work, [x, cols], geometryArgs(g));
+}
+
+/** `col2im` of kernels/im2col.ts, split by images when large (each image adds into its own part of dx). */
+export function col2im(dcols: Float32Array, dx: Float32Array, g: WindowGeometry): void {
+  const work = g.batch * g.outH * g.outW * g.kH * g.kW * g.inC;
+  if (threadsFor(work, g.batch, 1) === 1) col2imImages(dcols, dx, g, 0, g.batch);
+  else runRows(TASK_COL2IM, g.batch, 1, work, [dcols, dx], geometryArgs(g));
+}
+
+/**
+ * `denseBackwardBias` of kernels/dense.ts (same bits): when large, the derivative's pass split by
+ * rows, then the bias sums split by columns (each column still summed row by row, in order).
+ */
+export function denseBackwardBias(act: ActivationName, y: Float32Array, dy: Float32Array, dz: Float32Array,
+  dBias: Float32Array | null, rows: number, cols: number, accumulateBias: boolean): void {
+  const size = rows * cols;
+  if (threadsFor(size, rows, 1) === 1) {
+    denseBackwardBiasOneThread(act, y, dy, dz, dBias, rows, cols, accumulateBias);
+    return;
+  }
+  if (act !== 'linear' || dz !== dy) runRows(TASK_ACTIVATION_BACKWARD, rows, 1, size, [y, dy, dz], [ACTIVATION_CODES.indexOf(act), cols]);
+  if (dBias === null) return;
+  if (!accumulateBias) dBias.fill(0, 0, cols);
+  runRows(TASK_COLUMN_SUMS, cols, 1, size, [dz, dBias], [rows, cols]);
 }

@@ -8,7 +8,7 @@ import { colsCols, colsRows, conv2dBackwardData, conv2dBackwardFilter, conv2dFor
 import { Padding, WindowGeometry, windowGeometry } from '../kernels/im2col';
 import { avgPoolBackward, avgPoolForward, globalAvgPoolBackward, globalPoolForward, maxPoolBackward, maxPoolForward } from '../kernels/pooling';
 import { CallContext, gradOf, record, Workspace } from './autodiff';
-import { biasActivation, biasActivationBackward } from './ops';
+import { biasActivationBackward } from './ops';
 import { shapeToString, sizeOf, Tensor } from './tensor';
 
 export type { Padding };
@@ -36,8 +36,7 @@ function convolve(ctx: CallContext, ws: Workspace, x: Tensor, kernel: Tensor, bi
   const pointwise = isPointwise(g);
   const cols = pointwise ? x : ws.get(ctx, 'conv.cols', [m, colsCols(g)]);
   const y = ws.get(ctx, 'conv.y', outShape);
-  conv2dForward(x.data, kernel.data, cols.data, y.data, g, filters);
-  biasActivation(y, bias, activation, filters);
+  conv2dForward(x.data, kernel.data, cols.data, y.data, g, filters, bias === null ? null : bias.data, activation);
 
   record(ctx, y, [x, kernel, bias], () => {
     // dz = dy * act'(z), d bias += column sums of dz ;  d kernel += cols^T · dz ;  dx += col2im(dz · kernel^T)

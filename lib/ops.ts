@@ -4,10 +4,9 @@
  * Buffers come from the caller's `Workspace`, so a step allocates nothing once warm.
  */
 import { activationBackward, activationForward, ActivationName, biasActivationForward } from '../kernels/activations';
-import { denseBackwardBias } from '../kernels/dense';
 import { broadcastAdd, broadcastMultiply } from '../kernels/dropout';
 import { axpy } from '../kernels/elementwise';
-import { denseForward, matmul } from '../kernels/threaded';
+import { denseBackwardBias, denseForward, matmul } from '../kernels/threaded';
 import { repeatRows, sumRepeats } from '../kernels/merge';
 import { CallContext, gradOf, record, takeUnsetGrad, Workspace } from './autodiff';
 import { shapeToString, Tensor } from './tensor';

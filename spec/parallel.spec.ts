@@ -5,7 +5,10 @@ import { MaxPooling2D } from '../layers/pooling';
 import { Flatten } from '../layers/reshape';
 import { matmul as matmulReference, MATMUL_ROW_ALIGN } from '../kernels/matmul';
 import { floatArray, getThreads, poolStats, runRows, setThreads } from '../kernels/parallel';
-import { TASK_MATMUL, TASK_PROBE } from '../kernels/parallel-tasks';
+import { TASK_ACTIVATION_BACKWARD, TASK_COL2IM, TASK_COLUMN_SUMS, TASK_DENSE, TASK_IM2COL, TASK_MATMUL, TASK_PROBE } from '../kernels/parallel-tasks';
+import { ActivationName } from '../kernels/activations';
+import { ACTIVATION_CODES, denseBackwardBias, denseForwardRows } from '../kernels/dense';
+import { col2imImages, geometryArgs, im2colRows, windowGeometry } from '../kernels/im2col';
 import { matmul } from '../kernels/threaded';
 import { Sequential } from '../lib/sequential';
 import { Tensor } from '../lib/tensor';
@@ -28,55 +31,57 @@ function sameBits(a: Float32Array, b: Float32Array): boolean {
 }
 
 
+/** Runs the probe task over `rows` rows (chunks of `align`), each chunk taking `micros`; returns each row's chunk start and thread. */
+function probe(rows: number, align: number, opts: { work?: number; failRow?: number; failOnWorkers?: boolean; micros?: number; plain?: boolean } = {}) {
+  const make = (): Float32Array => (opts.plain ? new Float32Array(rows) : shared(rows, () => 0)).fill(-1);
+  const starts = make();
+  const threads = make();
+  runRows(TASK_PROBE, rows, align, opts.work ?? Infinity, [starts, threads], [opts.failRow ?? -1, opts.failOnWorkers ? 1 : 0, opts.micros ?? 0]);
+  return { starts: Array.from(starts), threads: Array.from(threads) };
+}
+
 describe('the thread pool', () => {
-  it('shares rows out in aligned, contiguous blocks, one per thread, and runs them on the workers', () => {
+  it('cuts the rows into aligned chunks that the calling thread and the workers take until none is left', () => {
     setThreads(3);
-    const out = shared(103, () => -1);
     const before = poolStats();
-    runRows(TASK_PROBE, 103, 4, Infinity, [out], [-1]);
-    // each row holds the first row of its share: 3 shares of 36 rows (a multiple of 4), the last one short
-    const starts = [...new Set(Array.from(out))];
-    expect(starts).toEqual([0, 36, 72]);
+    const { starts, threads } = probe(103, 4, { micros: 2000 });
+    // 103 rows in groups of 4 for 3 threads: chunks of 12 rows (about 4 per thread), the last one short
+    expect([...new Set(starts)]).toEqual([0, 12, 24, 36, 48, 60, 72, 84, 96]);
+    for (let r = 0; r < 103; r++) expect(threads[r]).toBe(threads[starts[r]]); // a chunk is one thread's
+    expect(new Set(threads).has(0)).toBe(true);
+    expect([...new Set(threads)].some((t) => t > 0)).toBe(true);
     expect(poolStats().workers).toBe(2);
     expect(poolStats().splitJobs).toBe(before.splitJobs + 1);
-    expect(poolStats().workerRows).toBe(before.workerRows + 103 - 36);
+    expect(poolStats().workerRows).toBe(before.workerRows + threads.filter((t) => t > 0).length);
   });
 
-  it('gives fewer shares when there are fewer row groups than threads (1 row, 5 rows)', () => {
+  it('makes fewer chunks when there are fewer row groups than threads (1 row, 5 rows)', () => {
     setThreads(3);
-    const one = shared(1, () => -1);
-    runRows(TASK_PROBE, 1, 4, Infinity, [one], [-1]);
-    expect(Array.from(one)).toEqual([0]);
-    const five = shared(5, () => -1);
-    runRows(TASK_PROBE, 5, 4, Infinity, [five], [-1]);
-    expect(Array.from(five)).toEqual([0, 0, 0, 0, 4]);
+    expect(probe(1, 4).starts).toEqual([0]);
+    expect(probe(5, 4).starts).toEqual([0, 0, 0, 0, 4]);
   });
 
   it('runs everything on the calling thread when a buffer is not in shared memory, or the work is small', () => {
     setThreads(2);
     const before = poolStats().splitJobs;
-    const plain = new Float32Array(64).fill(-1);
-    runRows(TASK_PROBE, 64, 4, Infinity, [plain], [-1]);
-    expect(new Set(Array.from(plain))).toEqual(new Set([0]));
-    const small = shared(64, () => -1);
-    runRows(TASK_PROBE, 64, 4, 1000, [small], [-1]);
-    expect(new Set(Array.from(small))).toEqual(new Set([0]));
+    expect(new Set(probe(64, 4, { plain: true }).threads)).toEqual(new Set([0]));
+    const small = probe(64, 4, { work: 1000 });
+    expect(new Set(small.starts)).toEqual(new Set([0]));
+    expect(new Set(small.threads)).toEqual(new Set([0]));
     expect(poolStats().splitJobs).toBe(before);
   });
 
-  it("surfaces a worker's error as an Error in the caller, after every share has finished, and keeps working", () => {
+  it("surfaces a worker's error as an Error in the caller, after every chunk has finished, and keeps working", () => {
     setThreads(2);
-    const out = shared(64, () => -1);
-    expect(() => runRows(TASK_PROBE, 64, 4, Infinity, [out], [40])).toThrow(
-      /parallel: worker 1 failed in probe \(rows 32 to 63\): Error: probe: failure asked for at row 40/,
+    expect(() => probe(64, 4, { failOnWorkers: true, micros: 2000 })).toThrow(
+      /^parallel: worker 1 failed in probe \(rows \d+ to \d+\): Error: probe: failure asked for on worker 1$/,
     );
-    // the calling thread's share was written too, and the pool still serves
-    expect(out[0]).toBe(0);
-    const again = shared(64, () => -1);
-    runRows(TASK_PROBE, 64, 4, Infinity, [again], [-1]);
-    expect([...new Set(Array.from(again))]).toEqual([0, 32]);
-    // an error in the calling thread's own share is thrown as it is
-    expect(() => runRows(TASK_PROBE, 64, 4, Infinity, [again], [3])).toThrow(/^probe: failure asked for at row 3$/);
+    // the pool still serves, with both threads
+    const again = probe(64, 4, { micros: 2000 });
+    expect([...new Set(again.starts)]).toEqual([0, 8, 16, 24, 32, 40, 48, 56]);
+    expect(new Set(again.threads)).toEqual(new Set([0, 1]));
+    // an error in a chunk the calling thread took is thrown as it is, and one a worker took comes wrapped
+    expect(() => probe(64, 4, { failRow: 3 })).toThrow(/probe: failure asked for at row 3$/);
   });
 
   it('setThreads takes whole numbers >= 1 and says what came otherwise', () => {
@@ -89,7 +94,8 @@ describe('the thread pool', () => {
   it('allocates large tensors in shared memory (so the workers read them in place) and small ones plainly', () => {
     expect(floatArray(4096).buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(Tensor.zeros([64, 64]).data.buffer).toBeInstanceOf(SharedArrayBuffer);
-    expect(floatArray(8).buffer).not.toBeInstanceOf(SharedArrayBuffer);
+    expect(floatArray(8).buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(floatArray(4).buffer).not.toBeInstanceOf(SharedArrayBuffer);
   });
 });
 
@@ -120,6 +126,59 @@ describe('parallel kernels equal their single-thread kernels bit for bit', () =>
     expect(checked).toBe(shapes.length * flags.length);
   });
 
+  it.each([2, 3])('dense forward (fused bias and activation) split across %i threads, every path and activation', (threads) => {
+    setThreads(threads);
+    const rand = lcg(20 + threads);
+    const cases: Array<[number, number, number, ActivationName, boolean]> = [
+      [1, 2, 5, 'relu', true], [7, 2, 500, 'relu', true], [13, 1, 17, 'linear', true], [31, 2, 9, 'linear', true],
+      [5, 5, 11, 'tanh', false], [37, 7, 23, 'sigmoid', true], [29, 300, 1, 'sigmoid', true], [41, 13, 3, 'softmax', true],
+      [97, 61, 43, 'relu', true], [11, 9, 7, 'elu', false],
+    ];
+    for (const [m, k, n, act, withBias] of cases) {
+      const x = shared(m * k, rand), w = shared(k * n, rand), bias = shared(n, rand), y = shared(m * n, rand);
+      const expected = new Float32Array(m * n);
+      denseForwardRows(x, w, withBias ? bias : null, expected, m, k, n, act, 0, m);
+      runRows(TASK_DENSE, m, MATMUL_ROW_ALIGN, Infinity, [x, w, y, bias], [m, k, n, ACTIVATION_CODES.indexOf(act), withBias ? 1 : 0]);
+      expect({ m, k, n, act, same: sameBits(y, expected) }).toEqual({ m, k, n, act, same: true });
+    }
+  });
+
+  it.each([2, 3])('im2col and col2im split across %i threads, with padding and strides', (threads) => {
+    setThreads(threads);
+    const rand = lcg(30 + threads);
+    const shapes: Array<[[number, number, number, number], number, number, number, number, 'valid' | 'same']> = [
+      [[1, 5, 7, 2], 3, 3, 1, 1, 'valid'], [[3, 7, 5, 3], 3, 2, 2, 1, 'same'], [[2, 11, 13, 1], 5, 5, 3, 2, 'same'], [[5, 4, 4, 4], 1, 1, 1, 1, 'valid'],
+    ];
+    for (const [shape, kH, kW, sH, sW, padding] of shapes) {
+      const g = windowGeometry(shape, kH, kW, sH, sW, padding);
+      const x = shared(shape[0] * shape[1] * shape[2] * shape[3], rand);
+      const colsSize = g.batch * g.outH * g.outW * kH * kW * g.inC;
+      const cols = shared(colsSize, rand), expectedCols = new Float32Array(colsSize);
+      im2colRows(x, expectedCols, g, 0, g.batch * g.outH);
+      runRows(TASK_IM2COL, g.batch * g.outH, 1, Infinity, [x, cols], geometryArgs(g));
+      expect({ shape, im2col: sameBits(cols, expectedCols) }).toEqual({ shape, im2col: true });
+      const dx = shared(x.length, rand), expectedDx = dx.slice();
+      col2imImages(cols, expectedDx, g, 0, g.batch);
+      runRows(TASK_COL2IM, g.batch, 1, Infinity, [cols, dx], geometryArgs(g));
+      expect({ shape, col2im: sameBits(dx, expectedDx) }).toEqual({ shape, col2im: true });
+    }
+  });
+
+  it.each([2, 3])('activation backward (rows) and bias sums (columns) split across %i threads equal the fused single-thread pass', (threads) => {
+    setThreads(threads);
+    const rand = lcg(40 + threads);
+    for (const [rows, cols, act] of [[1, 5, 'relu'], [7, 3, 'relu'], [33, 17, 'sigmoid'], [101, 32, 'relu'], [19, 7, 'softmax'], [23, 13, 'linear']] as Array<[number, number, ActivationName]>) {
+      const y = shared(rows * cols, rand), dy = shared(rows * cols, rand);
+      if (act === 'relu') for (let i = 0; i < y.length; i++) y[i] = Math.max(0, y[i]);
+      const dBias = shared(cols, rand), expectedBias = dBias.slice(), expectedDz = new Float32Array(rows * cols);
+      denseBackwardBias(act, y, dy, expectedDz, expectedBias, rows, cols, true);
+      const dz = shared(rows * cols, rand);
+      runRows(TASK_ACTIVATION_BACKWARD, rows, 1, Infinity, [y, dy, dz], [ACTIVATION_CODES.indexOf(act), cols]);
+      runRows(TASK_COLUMN_SUMS, cols, 1, Infinity, [dz, dBias], [rows, cols]);
+      expect({ rows, cols, act, dz: sameBits(dz, expectedDz), bias: sameBits(dBias, expectedBias) }).toEqual({ rows, cols, act, dz: true, bias: true });
+    }
+  });
+
   it('kernels/threaded matmul splits a large product by itself and gives the same bits', () => {
     setThreads(2);
     const rand = lcg(9);
@@ -135,12 +194,14 @@ describe('parallel kernels equal their single-thread kernels bit for bit', () =>
 });
 
 describe('training on 1 and on 2 threads', () => {
-  /** A small CNN and MLP whose products are large enough to be split; its weights after 2 epochs. */
-  async function trainedWeights(threads: number): Promise<{ weights: Float32Array[]; splits: number }> {
+  /** A small CNN and MLP whose products, window copies and bias sums are large enough to be split; its weights after 3 epochs. */
+  async function trainedWeights(threads: number): Promise<{ weights: Float32Array[]; splits: number; kernels: string[] }> {
     setThreads(threads);
     const before = poolStats().splitJobs;
+    const kernelsBefore = poolStats().splitsByKernel;
     const model = new Sequential({ seed: 3 });
-    model.add(new Conv2D(16, [3, 3], { inputShape: [14, 14, 2], activation: 'relu' }));
+    model.add(new Conv2D(8, [3, 3], { inputShape: [18, 18, 2], activation: 'relu' }));
+    model.add(new Conv2D(16, [3, 3], { activation: 'relu', padding: 'same' }));
     model.add(new MaxPooling2D());
     model.add(new Flatten());
     model.add(new Dropout(0.3));
@@ -149,19 +210,21 @@ describe('training on 1 and on 2 threads', () => {
     model.add(new Dense(3, { activation: 'softmax' }));
     model.compile({ loss: 'categoricalCrossentropy', optimizer: 'adam' });
     const rand = lcg(4);
-    const x = Tensor.zeros([96, 14, 14, 2]);
+    const x = Tensor.zeros([96, 18, 18, 2]);
     for (let i = 0; i < x.size; i++) x.data[i] = rand();
     const y = Tensor.zeros([96, 3]);
     for (let r = 0; r < 96; r++) y.data[r * 3 + (r % 3)] = 1;
-    await model.fit(x, y, { epochs: 2, batchSize: 48, verbose: 0 });
-    return { weights: model.getWeights().map((w) => w.data.slice()), splits: poolStats().splitJobs - before };
+    await model.fit(x, y, { epochs: 3, batchSize: 96, verbose: 0 });
+    const kernels = Object.entries(poolStats().splitsByKernel).filter(([name, n]) => n > (kernelsBefore[name] ?? 0)).map(([name]) => name);
+    return { weights: model.getWeights().map((w) => w.data.slice()), splits: poolStats().splitJobs - before, kernels };
   }
 
   it('gives bit-identical weights (and 2 threads did split the work)', async () => {
     const one = await trainedWeights(1);
     const two = await trainedWeights(2);
     expect(one.splits).toBe(0);
-    expect(two.splits).toBeGreaterThan(10);
+    expect(two.splits).toBeGreaterThan(20);
+    expect(two.kernels.sort()).toEqual(['activation backward', 'col2im', 'column sums', 'dense', 'im2col', 'matmul']);
     expect(two.weights.length).toBe(one.weights.length);
     for (let i = 0; i < one.weights.length; i++) expect({ i, same: sameBits(two.weights[i], one.weights[i]) }).toEqual({ i, same: true });
   });
