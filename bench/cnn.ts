@@ -7,6 +7,7 @@
  */
 import { loadDigits } from '../datasets/digits';
 import { digitsCnn } from '../examples/cnn-model';
+import { peakRssMB } from './case-study';
 import type { Tensor } from '../index';
 
 /** One measurement: `images` trained (or predicted) in `seconds`. */
@@ -53,6 +54,12 @@ export function benchCnnPredict(images = 1024, repeats = 3): CnnTiming {
 }
 
 async function main(): Promise<void> {
+  // --json IMAGES: one training measurement and this process's peak resident memory, as one JSON line (bench/run.ts)
+  if (process.argv[2] === '--json') {
+    const t = await benchCnn(Number(process.argv[3] ?? 256), 1);
+    console.log(JSON.stringify({ imagesPerSecond: t.imagesPerSecond, maxRssMB: peakRssMB() }));
+    return;
+  }
   const images = Number(process.argv[2] ?? 1024);
   const repeats = Number(process.argv[3] ?? 3);
   console.log(`node ${process.version}, ${require('os').cpus()[0].model}`);

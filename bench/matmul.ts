@@ -4,7 +4,8 @@
  *
  * Run: npx tsc -p tsconfig.build.json && node dist/bench/matmul.js
  */
-import { matmul } from '../kernels/matmul';
+import { floatArray } from '../kernels/parallel';
+import { matmul } from '../kernels/threaded';
 
 /** One matmul shape: op(A) is [m, k], op(B) is [k, n]. */
 export interface MatmulShape {
@@ -60,12 +61,15 @@ function secondsPerCall(fn: () => void, minSeconds: number): number {
   return elapsed / reps;
 }
 
-/** Seconds per call of matmul on one shape (fresh random operands). */
+/**
+ * Seconds per call of matmul on one shape (fresh random operands, allocated as tensors are, so a
+ * large product is split across the thread pool: see setThreads).
+ */
 export function timeShape(shape: MatmulShape, minSeconds = 0.3): number {
   const { m, k, n, transA, transB } = shape;
-  const a = fillRandom(new Float32Array(m * k), 1);
-  const b = fillRandom(new Float32Array(k * n), 2);
-  const c = new Float32Array(m * n);
+  const a = fillRandom(floatArray(m * k), 1);
+  const b = fillRandom(floatArray(k * n), 2);
+  const c = floatArray(m * n);
   return secondsPerCall(() => matmul(a, b, c, m, k, n, transA, transB), minSeconds);
 }
 

@@ -11,10 +11,12 @@
  * (images/s at batch 32); 4 LSTM(32, dropout 0.5, recurrentDropout 0.5) (sequences/s at batch 32;
  * PyTorch: an LSTMCell loop with the same masks, and the fused nn.LSTM without dropout); 5 memory
  * of workload 1 (peak RSS, heap after epoch 100 and 4000); 6 Lamina alone: repeated evaluation on
- * 2 worker threads against serially.
+ * 2 worker threads against serially. Lamina runs on every core (its thread pool, kernels/parallel.ts);
+ * the matmul and CNN workloads are also timed on 1 thread, for the speed-up from the other cores.
  */
 import * as os from 'os';
 import * as path from 'path';
+import { getThreads, setThreads } from '../kernels/parallel';
 import { writeFileAtomic } from '../lib/io/atomic-write';
 import { timeCaseStudy } from './case-study';
 import { benchCnn } from './cnn';
@@ -161,6 +163,42 @@ async function matmulRows(rows: Row[]): Promise<void> {
       note: cpu === null ? 'TF.js CPU at 1024 only with --full' : undefined,
     });
   }
+  // Both cores against one, alternated (best of 3 each), on the sizes the pool must speed up.
+  for (const size of [512, 1024]) {
+    const best = { one: 0, all: 0 };
+    for (let r = 0; r < 3; r++) {
+      best.one = Math.max(best.one, onThreads(1, () => benchMatmul([size])[0].gflops));
+      best.all = Math.max(best.all, onThreads(cores, () => benchMatmul([size])[0].gflops));
+    }
+    rows.push(scalingRow(`2. matmul ${size} x ${size}`, best.one, best.all, 'GFLOP/s', 1.8));
+  }
+}
+
+/** The value of `f` run with `threads` threads (the default number restored afterwards). */
+function onThreads<T>(threads: number, f: () => T): T {
+  const before = getThreads();
+  setThreads(threads);
+  try {
+    return f();
+  } finally {
+    setThreads(before);
+  }
+}
+
+/** A row of Lamina on every core over Lamina on 1 thread (a speed-up; `atLeast` its target). */
+function scalingRow(what: string, one: number, all: number, unit: string, atLeast: number): Row {
+  return {
+    workload: `${what}: ${cores} threads / 1 thread`,
+    unit: 'speed-up',
+    lamina: all / one,
+    tfCpu: null,
+    tfWasm: null,
+    higherIsBetter: true,
+    targetCpu: null,
+    targetWasm: null,
+    atLeast,
+    note: `1 thread ${one.toFixed(1)} ${unit}, ${cores} threads ${all.toFixed(1)} ${unit}, best of 3 alternated (target: at least ${atLeast})`,
+  };
 }
 
 async function cnnRow(rows: Row[]): Promise<void> {
@@ -192,6 +230,38 @@ async function cnnRow(rows: Row[]): Promise<void> {
     targetTorch1: 0.2,
     note: `${note} (target: 75x TF.js CPU, 0.2x PyTorch 1 thread)`,
   });
+  const best = { one: 0, all: 0 };
+  for (let r = 0; r < 2; r++) {
+    best.one = Math.max(best.one, (await onThreadsAsync(1, () => benchCnn(images, 1))).imagesPerSecond);
+    best.all = Math.max(best.all, (await onThreadsAsync(cores, () => benchCnn(images, 1))).imagesPerSecond);
+  }
+  rows.push(scalingRow('3. digits CNN training', best.one, best.all, 'images/s', 1.7));
+  // Peak memory, in a child process of its own.
+  const child = runChild(process.execPath, [path.join(__dirname, 'cnn.js'), '--json', String(images)]);
+  const { maxRssMB } = lastJsonLine(child.stdout, 'bench/cnn.js --json') as unknown as { maxRssMB: number };
+  rows.push({
+    workload: `3. peak resident memory of the digits CNN training (${images} images, batch 32)`,
+    unit: 'MB',
+    lamina: maxRssMB,
+    cpuPercent: cpuPercent(child.span.cpuSeconds, child.span.wallSeconds),
+    tfCpu: null,
+    tfWasm: null,
+    higherIsBetter: false,
+    targetCpu: null,
+    targetWasm: null,
+    note: 'reported (no target); CPU% of the whole child process',
+  });
+}
+
+/** `onThreads` for an async `f`. */
+async function onThreadsAsync<T>(threads: number, f: () => Promise<T>): Promise<T> {
+  const before = getThreads();
+  setThreads(threads);
+  try {
+    return await f();
+  } finally {
+    setThreads(before);
+  }
 }
 
 async function lstmRows(rows: Row[]): Promise<void> {
@@ -292,7 +362,7 @@ function parallelRow(rows: Row[]): void {
 async function main(): Promise<void> {
   const started = process.hrtime.bigint();
   const load0 = os.loadavg()[0];
-  const machine = `${os.cpus()[0].model}, ${cores} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
+  const machine = `${os.cpus()[0].model}, ${cores} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${new Date().toISOString().slice(0, 10)}; Lamina on ${getThreads()} threads`;
   torch = findTorch();
   const torchLine = describeTorch(torch, cores);
   console.log(`Lamina vs TensorFlow.js 4.22 and PyTorch, ${full ? 'full' : 'quick'} mode; ${machine}`);

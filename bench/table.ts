@@ -26,6 +26,8 @@ export interface Row {
   targetTorch1?: number | null;
   /** An absolute ceiling Lamina's figure must stay under (memory, ratios of times), when set. */
   ceiling?: number;
+  /** An absolute figure Lamina's must reach (a speed-up from more threads), when set. */
+  atLeast?: number;
   note?: string;
 }
 
@@ -46,6 +48,7 @@ export function met(row: Row): string {
   target(row.targetWasm, row.tfWasm);
   target(row.targetTorch1, row.torch1);
   if (row.ceiling !== undefined) checks.push(Math.abs(row.lamina) < row.ceiling);
+  if (row.atLeast !== undefined) checks.push(row.lamina >= row.atLeast);
   if (checks.length === 0) return '';
   return checks.every(Boolean) ? 'yes' : 'NO';
 }

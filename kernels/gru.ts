@@ -11,11 +11,11 @@
  * The mask acts only where the state enters the recurrent kernel (Gal and Ghahramani's variational
  * GRU, and Keras' implementation 1 with one shared mask); the update z * h_{t-1} uses the state
  * itself. As for the LSTM, x · W is one matmul over every step, and each step does one
- * [batch, units] x [units, 3u] product and one fused loop.
+ * [batch, units] x [units, 3u] product and one fused loop (the time loop: kernels/gru-steps.ts).
  */
-import { matmul } from './threaded';
+import { gruSteps, gruStepsBack, matmul } from './threaded';
 import { sumRows } from './reductions';
-import { activate, completeStateGrad, maskedCopy, RnnSizes, slope, stepTimesKernel, stepTimesKernelT, RecurrentBackwardArgs } from './recurrent';
+import { completeStateGrad, RnnSizes, RecurrentBackwardArgs } from './recurrent';
 
 /** Buffers of one GRU pass, time-major; the caller allocates them. */
 export interface GruBuffers {
@@ -57,49 +57,10 @@ export function gruForward(sz: RnnSizes, w: GruWeights, recurrentMask: Float32Ar
   act: number, recAct: number): void {
   const { batch, time, features, units } = sz;
   const cols = 3 * units;
-  const stateSize = batch * units;
   // The input projection of every step at once: gates[s, b, :] = xs[s, b, :] · W
   matmul(buf.xs, w.kernel, buf.gates, time * batch, features, cols);
-  for (let s = 0; s < time; s++) {
-    // inner[s] = h'_{s} · U (the masked state when there is a recurrent mask)
-    if (recurrentMask !== null && buf.hMasked !== null) {
-      maskedCopy(buf.h, s * stateSize, recurrentMask, buf.hMasked, s * stateSize, stateSize);
-      stepTimesKernel(buf.hMasked, s * stateSize, w.recurrentKernel, buf.inner, s * batch * cols, batch, units, cols, false);
-    } else {
-      stepTimesKernel(buf.h, s * stateSize, w.recurrentKernel, buf.inner, s * batch * cols, batch, units, cols, false);
-    }
-    gruCellForward(buf, w.bias, s, batch, units, act, recAct);
-  }
-}
-
-/** One step's fused gates and update (both biases added here): h_{s+1} from gates[s], inner[s] and h_s. */
-function gruCellForward(buf: GruBuffers, bias: Float32Array | null, s: number, batch: number, units: number,
-  act: number, recAct: number): void {
-  const { gates, inner, h } = buf;
-  const cols = 3 * units;
-  // For each (sample b, unit j): z, r, the candidate hh, then h = z h_prev + (1 - z) hh.
-  for (let b = 0; b < batch; b++) {
-    const g0 = (s * batch + b) * cols;
-    const prev = (s * batch + b) * units;
-    const next = prev + batch * units;
-    for (let j = 0; j < units; j++) {
-      const gz = g0 + j, gr = gz + units, gh = gr + units;
-      let xz = gates[gz], xr = gates[gr], xh = gates[gh];
-      let mz = inner[gz], mr = inner[gr], mh = inner[gh];
-      if (bias !== null) {
-        xz += bias[j]; xr += bias[j + units]; xh += bias[j + 2 * units];
-        mz += bias[cols + j]; mr += bias[cols + j + units]; mh += bias[cols + j + 2 * units];
-      }
-      const z = activate(recAct, xz + mz);
-      const r = activate(recAct, xr + mr);
-      const hh = activate(act, xh + r * mh);
-      gates[gz] = z;
-      gates[gr] = r;
-      gates[gh] = hh;
-      inner[gh] = mh;
-      h[next + j] = z * h[prev + j] + (1 - z) * hh;
-    }
-  }
+  // The time loop (kernels/gru-steps.ts), split by batch rows across threads when large
+  gruSteps(sz, w, recurrentMask, buf, act, recAct);
 }
 
 /** Backpropagation through time over the buffers `gruForward` filled; d(loss)/d(xs) lands in `grads.dxs`. */
@@ -115,14 +76,8 @@ export function gruBackward(sz: RnnSizes, w: GruWeights, recurrentMask: Float32A
   else dh.fill(0, 0, stateSize);
   completeStateGrad(dh, null, null, args.dy, args.sequences ? (time - 1) * units : 0, dyStride, batch, units);
 
-  for (let s = time - 1; s >= 0; s--) {
-    gruCellBackward(buf, grads, s, batch, units, act, recAct);
-    if (s === 0 && args.dh0 === null) break;
-    // dh_{s} = (dInner[s] · U^T) * mask + z * dh_{s+1} + dy of step s - 1
-    stepTimesKernelT(dInner, s * batch * cols, w.recurrentKernel, dh, batch, units, cols);
-    const dy = s > 0 && args.sequences ? args.dy : null;
-    completeStateGrad(dh, recurrentMask, dhDirect, dy, (s - 1) * units, dyStride, batch, units);
-  }
+  // Back through every step (kernels/gru-steps.ts), split by batch rows across threads when large
+  gruStepsBack(sz, w, recurrentMask, buf, grads, { dy: args.dy, sequences: args.sequences, wantDh0: args.dh0 !== null }, act, recAct);
   if (args.dh0 !== null) for (let i = 0; i < stateSize; i++) args.dh0[i] += dh[i];
 
   // Weight gradients of every step at once: dW += xs^T · dGates, dU += h'^T · dInner, biases += column sums.
@@ -136,36 +91,4 @@ export function gruBackward(sz: RnnSizes, w: GruWeights, recurrentMask: Float32A
   }
   // The input's gradient of every step at once: dxs = dGates · W^T
   if (grads.dxs !== null) matmul(dGates, w.kernel, grads.dxs, rows, cols, features, false, true);
-}
-
-/**
- * One step back: from dh (complete gradient of h_{s+1}), the gradients of the input projection
- * (dGates[s]) and of the recurrent projection (dInner[s]), and z * dh into dhDirect.
- */
-function gruCellBackward(buf: GruBuffers, grads: GruGradBuffers, s: number, batch: number, units: number,
-  act: number, recAct: number): void {
-  const { gates, inner, h } = buf;
-  const { dh, dhDirect, dGates, dInner } = grads;
-  const cols = 3 * units;
-  // For each (sample b, unit j): through h = z h_prev + (1 - z) hh to z, hh, then r.
-  for (let b = 0; b < batch; b++) {
-    const g0 = (s * batch + b) * cols;
-    const prev = (s * batch + b) * units;
-    const st = b * units;
-    for (let j = 0; j < units; j++) {
-      const gz = g0 + j, gr = gz + units, gh = gr + units;
-      const z = gates[gz], r = gates[gr], hh = gates[gh];
-      const dhv = dh[st + j];
-      const dz = dhv * (h[prev + j] - hh) * slope(recAct, z);
-      const dhh = dhv * (1 - z) * slope(act, hh);
-      const dr = dhh * inner[gh] * slope(recAct, r);
-      dGates[gz] = dz;
-      dGates[gr] = dr;
-      dGates[gh] = dhh;
-      dInner[gz] = dz;
-      dInner[gr] = dr;
-      dInner[gh] = dhh * r;
-      dhDirect[st + j] = dhv * z;
-    }
-  }
 }

@@ -170,7 +170,7 @@ export function geometryArgs(g: WindowGeometry): number[] {
 }
 
 /** The geometry from `geometryArgs`' numbers, starting at `at`, written into `into` (no allocation). */
-export function readGeometry(args: Float64Array, at: number, into: WindowGeometry): WindowGeometry {
+export function readGeometry(args: Int32Array, at: number, into: WindowGeometry): WindowGeometry {
   into.batch = args[at]; into.inH = args[at + 1]; into.inW = args[at + 2]; into.inC = args[at + 3];
   into.kH = args[at + 4]; into.kW = args[at + 5]; into.strideH = args[at + 6]; into.strideW = args[at + 7];
   into.padTop = args[at + 8]; into.padLeft = args[at + 9]; into.outH = args[at + 10]; into.outW = args[at + 11];

@@ -10,7 +10,7 @@ import { SliceTask } from './parallel-tasks';
  * Runs `task` on chunks of the job in `job` until none is left; returns the rows it did. Before
  * each chunk its rows go into control[ROW_START], control[ROW_END] (so a failure can say where).
  */
-export function takeChunks(job: Int32Array, task: SliceTask, buffers: readonly Float32Array[], args: Float64Array, thread: number, control: Int32Array | null): number {
+export function takeChunks(job: Int32Array, task: SliceTask, buffers: readonly Float32Array[], args: Int32Array, thread: number, control: Int32Array | null): number {
   const rows = job[JOB_ROWS];
   const chunk = job[JOB_CHUNK];
   let done = 0;

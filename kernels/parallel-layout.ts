@@ -5,7 +5,7 @@
  */
 
 /** Shared buffers a job can name (views of SharedArrayBuffers). */
-export const MAX_BUFFERS = 8;
+export const MAX_BUFFERS = 12;
 /** Numeric arguments a job can carry. */
 export const MAX_ARGS = 16;
 /** Bytes of a worker's error message (UTF-8, cut to fit). */
@@ -32,7 +32,9 @@ export const CONTROL_INTS = 8;
  * next chunk to take (every thread, the caller included, takes chunks with Atomics.add until they
  * run out, so a slower thread simply does fewer), how many buffers, and for each buffer its
  * registered id, element offset and length in that SharedArrayBuffer. The numeric arguments go in
- * a Float64Array of MAX_ARGS beside it.
+ * an Int32Array of MAX_ARGS beside it (whole numbers only: sizes, codes and flags, read by the
+ * kernels as small integers, so V8 keeps their index arithmetic in int32; doubles there would make
+ * every kernel the pool runs, and the same kernel on this thread afterwards, markedly slower).
  */
 export const JOB_TASK = 0;
 export const JOB_ROWS = 1;
@@ -58,6 +60,6 @@ export type BufferMessage = { id: number; buffer: SharedArrayBuffer } | { releas
 export interface WorkerSetup {
   control: Int32Array;
   job: Int32Array;
-  args: Float64Array;
+  args: Int32Array;
   error: Uint8Array;
 }

@@ -49,7 +49,7 @@ let wanted: number | null = null;
 let pool: Thread[] | null = null;
 /** The job block and arguments shared by all workers. */
 let job: Int32Array<ArrayBufferLike> = new Int32Array(0);
-let jobArgs: Float64Array<ArrayBufferLike> = new Float64Array(0);
+let jobArgs: Int32Array<ArrayBufferLike> = new Int32Array(0);
 /** Job counter: a worker runs a job when its SEQ moves to a new value. */
 let sequence = 0;
 /** Workers handed rows of the current job (the first `engaged` of the pool). */
@@ -67,7 +67,7 @@ let splitJobs = 0;
 const splitsByTask = new Array<number>(TASK_NAMES.length).fill(0);
 let workerRows = 0;
 /** Arguments of a task run on this thread alone. */
-const localArgs = new Float64Array(MAX_ARGS);
+const localArgs = new Int32Array(MAX_ARGS);
 /** Said once when threads were asked for but this platform cannot give them. */
 let warnedSingleThread = false;
 
@@ -171,7 +171,7 @@ function workers(): Thread[] {
     return (pool = []);
   }
   job = new Int32Array(new SharedArrayBuffer(JOB_INTS * 4));
-  jobArgs = new Float64Array(new SharedArrayBuffer(MAX_ARGS * 8));
+  jobArgs = new Int32Array(new SharedArrayBuffer(MAX_ARGS * 4));
   const started: Thread[] = [];
   for (let i = 0; i < n - 1; i++) started.push(startWorker(node, i + 1));
   for (let i = 0; i < started.length; i++) awaitReady(started[i], i + 1);
@@ -281,6 +281,14 @@ export function threadsFor(work: number, rows: number, align: number): number {
   return Math.max(1, Math.min(n, Math.ceil(rows / align), Math.floor(work / MIN_WORK_PER_THREAD)));
 }
 
+/** args into the job's Int32Array, each checked to be a 32-bit integer (a task's arguments are sizes, codes and flags). */
+function copyArgs(task: number, args: readonly number[], into: Int32Array): void {
+  for (let i = 0; i < args.length; i++) {
+    if ((args[i] | 0) !== args[i]) throw new RangeError(`parallel: the arguments of task ${TASK_NAMES[task]} must be 32-bit integers, got ${args[i]} at ${i}`);
+    into[i] = args[i];
+  }
+}
+
 /**
  * Runs task `task` (an index into kernels/parallel-tasks.ts) over `rows` output rows on
  * `threadsFor(work, rows, align)` threads: the rows are cut into chunks that start on multiples
@@ -293,7 +301,7 @@ export function runRows(task: number, rows: number, align: number, work: number,
   const wantedThreads = threadsFor(work, rows, align);
   const threads = wantedThreads > 1 && allShared(buffers) ? workers() : null;
   if (threads === null || threads.length === 0) {
-    for (let i = 0; i < args.length; i++) localArgs[i] = args[i];
+    copyArgs(task, args, localArgs);
     run(buffers, localArgs, 0, rows, 0);
     return;
   }
@@ -314,7 +322,7 @@ export function runRows(task: number, rows: number, align: number, work: number,
     job[JOB_OFFSETS + i] = b.byteOffset >> 2;
     job[JOB_LENGTHS + i] = b.length;
   }
-  for (let i = 0; i < args.length; i++) jobArgs[i] = args[i];
+  copyArgs(task, args, jobArgs);
   // Wake `used - 1` workers, then take chunks here too.
   sequence++;
   engaged = used - 1;

@@ -161,12 +161,12 @@ function rowDot(h: Float32Array, hi: number, r: Float32Array, j: number, z: Floa
 }
 
 /**
- * One step's product back through the recurrent kernel: dh[b*units + k] = sum_j dz[zo + b*cols + j] * r[k*cols + j],
+ * One step's product back through the recurrent kernel: dh[dho + b*units + k] = sum_j dz[zo + b*cols + j] * r[k*cols + j],
  * i.e. dH [batch, units] = dZ_s [batch, cols] · R^T. Both inner walks are contiguous along j;
  * tiles of 4 batch rows x 4 kernel rows are summed in registers.
  */
 export function stepTimesKernelT(dz: Float32Array, zo: number, r: Float32Array, dh: Float32Array,
-  batch: number, units: number, cols: number): void {
+  batch: number, units: number, cols: number, dho = 0): void {
   let b = 0;
   for (; b + 3 < batch; b += 4) {
     const d0 = zo + b * cols, d1 = d0 + cols, d2 = d1 + cols, d3 = d2 + cols;
@@ -184,7 +184,7 @@ export function stepTimesKernelT(dz: Float32Array, zo: number, r: Float32Array, 
         s20 += a2 * w0; s21 += a2 * w1; s22 += a2 * w2; s23 += a2 * w3;
         s30 += a3 * w0; s31 += a3 * w1; s32 += a3 * w2; s33 += a3 * w3;
       }
-      const o0 = b * units + k, o1 = o0 + units, o2 = o1 + units, o3 = o2 + units;
+      const o0 = dho + b * units + k, o1 = o0 + units, o2 = o1 + units, o3 = o2 + units;
       dh[o0] = s00; dh[o0 + 1] = s01; dh[o0 + 2] = s02; dh[o0 + 3] = s03;
       dh[o1] = s10; dh[o1 + 1] = s11; dh[o1 + 2] = s12; dh[o1 + 3] = s13;
       dh[o2] = s20; dh[o2 + 1] = s21; dh[o2 + 2] = s22; dh[o2 + 3] = s23;
@@ -192,12 +192,12 @@ export function stepTimesKernelT(dz: Float32Array, zo: number, r: Float32Array, 
     }
     // the last units % 4 kernel rows for these 4 batch rows
     for (; k < units; k++) {
-      for (let p = 0; p < 4; p++) dh[(b + p) * units + k] = dotRows(dz, d0 + p * cols, r, k * cols, cols);
+      for (let p = 0; p < 4; p++) dh[dho + (b + p) * units + k] = dotRows(dz, d0 + p * cols, r, k * cols, cols);
     }
   }
   // the last batch % 4 rows
   for (; b < batch; b++) {
-    for (let k = 0; k < units; k++) dh[b * units + k] = dotRows(dz, zo + b * cols, r, k * cols, cols);
+    for (let k = 0; k < units; k++) dh[dho + b * units + k] = dotRows(dz, zo + b * cols, r, k * cols, cols);
   }
 }
 
@@ -260,9 +260,9 @@ export function stepsToBatchMajor(h: Float32Array, y: Float32Array, batch: numbe
   }
 }
 
-/** out[o + i] = a[i] * mask[i] for i < n (the recurrent mask applied to one step's state). */
-export function maskedCopy(a: Float32Array, ao: number, mask: Float32Array, out: Float32Array, o: number, n: number): void {
-  for (let i = 0; i < n; i++) out[o + i] = a[ao + i] * mask[i];
+/** out[o + i] = a[ao + i] * mask[mo + i] for i < n (the recurrent mask applied to one step's state, or to some of its rows). */
+export function maskedCopy(a: Float32Array, ao: number, mask: Float32Array, out: Float32Array, o: number, n: number, mo = 0): void {
+  for (let i = 0; i < n; i++) out[o + i] = a[ao + i] * mask[mo + i];
 }
 
 /**
@@ -274,12 +274,19 @@ export function maskedCopy(a: Float32Array, ao: number, mask: Float32Array, out:
  */
 export function completeStateGrad(dh: Float32Array, mask: Float32Array | null, direct: Float32Array | null,
   dy: Float32Array | null, dyOff: number, dyStride: number, batch: number, units: number): void {
-  const n = batch * units;
-  if (mask !== null) for (let i = 0; i < n; i++) dh[i] *= mask[i];
-  if (direct !== null) for (let i = 0; i < n; i++) dh[i] += direct[i];
+  completeStateGradRows(dh, mask, direct, dy, dyOff, dyStride, units, 0, batch);
+}
+
+/** `completeStateGrad` on batch rows [b0, b1) only (a thread's share of the time loop). */
+export function completeStateGradRows(dh: Float32Array, mask: Float32Array | null, direct: Float32Array | null,
+  dy: Float32Array | null, dyOff: number, dyStride: number, units: number, b0: number, b1: number): void {
+  const from = b0 * units;
+  const to = b1 * units;
+  if (mask !== null) for (let i = from; i < to; i++) dh[i] *= mask[i];
+  if (direct !== null) for (let i = from; i < to; i++) dh[i] += direct[i];
   if (dy === null) return;
   // row by row: add the upstream gradient of this step's output
-  for (let b = 0; b < batch; b++) {
+  for (let b = b0; b < b1; b++) {
     const o = b * units;
     const d = dyOff + b * dyStride;
     for (let j = 0; j < units; j++) dh[o + j] += dy[d + j];

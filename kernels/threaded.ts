@@ -8,8 +8,13 @@ import { ActivationName } from './activations';
 import { ACTIVATION_CODES, denseBackwardBias as denseBackwardBiasOneThread, denseForwardRows } from './dense';
 import { col2imImages, geometryArgs, im2colRows, WindowGeometry } from './im2col';
 import { MATMUL_ROW_ALIGN, matmulRows } from './matmul';
+import type { GruBuffers, GruGradBuffers } from './gru';
+import { gruStepsBackward, gruStepsForward } from './gru-steps';
+import type { LstmBuffers, LstmGradBuffers } from './lstm';
+import { lstmStepsBackward, lstmStepsForward, StepsGradSource } from './lstm-steps';
 import { runRows, threadsFor } from './parallel';
-import { TASK_ACTIVATION_BACKWARD, TASK_COL2IM, TASK_COLUMN_SUMS, TASK_DENSE, TASK_IM2COL, TASK_MATMUL } from './parallel-tasks';
+import { TASK_ACTIVATION_BACKWARD, TASK_COL2IM, TASK_COLUMN_SUMS, TASK_DENSE, TASK_GRU_BACKWARD, TASK_GRU_FORWARD, TASK_IM2COL, TASK_LSTM_BACKWARD, TASK_LSTM_FORWARD, TASK_MATMUL } from './parallel-tasks';
+import { RnnSizes } from './recurrent';
 
 /** `matmul` of kernels/matmul.ts (same arguments, same bits), split by rows of C when large. */
 export function matmul(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number,
@@ -61,4 +66,70 @@ export function denseBackwardBias(act: ActivationName, y: Float32Array, dy: Floa
   if (dBias === null) return;
   if (!accumulateBias) dBias.fill(0, 0, cols);
   runRows(TASK_COLUMN_SUMS, cols, 1, size, [dz, dBias], [rows, cols]);
+}
+
+/** A recurrent layer's weights as its time loop reads them. */
+interface RecurrentWeights {
+  recurrentKernel: Float32Array;
+  bias: Float32Array | null;
+}
+
+/** Multiply-adds of one pass of a recurrent time loop: every step's [batch, units] x [units, gates * units] product. */
+function timeLoopWork(sz: RnnSizes, gates: number): number {
+  return sz.time * sz.batch * sz.units * gates * sz.units;
+}
+
+/**
+ * `lstmStepsForward` of kernels/lstm-steps.ts over the whole batch, split by batch rows when large
+ * (each thread runs every step on its rows: rows never meet, so no step waits for another thread).
+ */
+export function lstmSteps(sz: RnnSizes, w: RecurrentWeights, recurrentMask: Float32Array | null, buf: LstmBuffers,
+  act: number, recAct: number): void {
+  const work = timeLoopWork(sz, 4);
+  if (threadsFor(work, sz.batch, MATMUL_ROW_ALIGN) === 1) {
+    lstmStepsForward(sz, w.recurrentKernel, w.bias, recurrentMask, buf, act, recAct, 0, sz.batch);
+    return;
+  }
+  runRows(TASK_LSTM_FORWARD, sz.batch, MATMUL_ROW_ALIGN, work,
+    [buf.gates, buf.h, buf.c, buf.actC, buf.hMasked ?? buf.h, w.recurrentKernel, w.bias ?? buf.gates, recurrentMask ?? buf.h],
+    [sz.batch, sz.time, sz.features, sz.units, act, recAct, recurrentMask !== null && buf.hMasked !== null ? 1 : 0, w.bias !== null ? 1 : 0]);
+}
+
+/** `lstmStepsBackward` of kernels/lstm-steps.ts over the whole batch, split by batch rows when large. */
+export function lstmStepsBack(sz: RnnSizes, w: RecurrentWeights, recurrentMask: Float32Array | null, buf: LstmBuffers,
+  grads: LstmGradBuffers, src: StepsGradSource, act: number, recAct: number): void {
+  const work = 2 * timeLoopWork(sz, 4);
+  if (threadsFor(work, sz.batch, MATMUL_ROW_ALIGN) === 1) {
+    lstmStepsBackward(sz, w.recurrentKernel, recurrentMask, buf, grads, src, act, recAct, 0, sz.batch);
+    return;
+  }
+  runRows(TASK_LSTM_BACKWARD, sz.batch, MATMUL_ROW_ALIGN, work,
+    [buf.gates, buf.c, buf.actC, grads.dGates, grads.dh, grads.dc, w.recurrentKernel, recurrentMask ?? grads.dh, src.dy ?? grads.dh],
+    [sz.batch, sz.time, sz.features, sz.units, act, recAct, recurrentMask !== null ? 1 : 0, src.dy !== null ? 1 : 0, +src.sequences, +src.wantDh0]);
+}
+
+/** `gruStepsForward` of kernels/gru-steps.ts over the whole batch, split by batch rows when large. */
+export function gruSteps(sz: RnnSizes, w: RecurrentWeights, recurrentMask: Float32Array | null, buf: GruBuffers,
+  act: number, recAct: number): void {
+  const work = timeLoopWork(sz, 3);
+  if (threadsFor(work, sz.batch, MATMUL_ROW_ALIGN) === 1) {
+    gruStepsForward(sz, w.recurrentKernel, w.bias, recurrentMask, buf, act, recAct, 0, sz.batch);
+    return;
+  }
+  runRows(TASK_GRU_FORWARD, sz.batch, MATMUL_ROW_ALIGN, work,
+    [buf.gates, buf.inner, buf.h, buf.hMasked ?? buf.h, w.recurrentKernel, w.bias ?? buf.gates, recurrentMask ?? buf.h],
+    [sz.batch, sz.time, sz.features, sz.units, act, recAct, recurrentMask !== null && buf.hMasked !== null ? 1 : 0, w.bias !== null ? 1 : 0]);
+}
+
+/** `gruStepsBackward` of kernels/gru-steps.ts over the whole batch, split by batch rows when large. */
+export function gruStepsBack(sz: RnnSizes, w: RecurrentWeights, recurrentMask: Float32Array | null, buf: GruBuffers,
+  grads: GruGradBuffers, src: StepsGradSource, act: number, recAct: number): void {
+  const work = 2 * timeLoopWork(sz, 3);
+  if (threadsFor(work, sz.batch, MATMUL_ROW_ALIGN) === 1) {
+    gruStepsBackward(sz, w.recurrentKernel, recurrentMask, buf, grads, src, act, recAct, 0, sz.batch);
+    return;
+  }
+  runRows(TASK_GRU_BACKWARD, sz.batch, MATMUL_ROW_ALIGN, work,
+    [buf.gates, buf.inner, buf.h, grads.dGates, grads.dInner, grads.dh, grads.dhDirect, w.recurrentKernel, recurrentMask ?? grads.dh, src.dy ?? grads.dh],
+    [sz.batch, sz.time, sz.features, sz.units, act, recAct, recurrentMask !== null ? 1 : 0, src.dy !== null ? 1 : 0, +src.sequences, +src.wantDh0]);
 }

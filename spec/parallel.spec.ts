@@ -6,10 +6,14 @@ import { Flatten } from '../layers/reshape';
 import { matmul as matmulReference, MATMUL_ROW_ALIGN } from '../kernels/matmul';
 import { floatArray, getThreads, poolStats, runRows, setThreads } from '../kernels/parallel';
 import { TASK_ACTIVATION_BACKWARD, TASK_COL2IM, TASK_COLUMN_SUMS, TASK_DENSE, TASK_IM2COL, TASK_MATMUL, TASK_PROBE } from '../kernels/parallel-tasks';
+import { gruStepsBackward, gruStepsForward } from '../kernels/gru-steps';
+import { lstmStepsBackward, lstmStepsForward } from '../kernels/lstm-steps';
+import { ACT_HARD_SIGMOID, ACT_RELU, ACT_SIGMOID, ACT_TANH } from '../kernels/recurrent';
+import { GRU, LSTM } from '../layers/recurrent';
 import { ActivationName } from '../kernels/activations';
 import { ACTIVATION_CODES, denseBackwardBias, denseForwardRows } from '../kernels/dense';
 import { col2imImages, geometryArgs, im2colRows, windowGeometry } from '../kernels/im2col';
-import { matmul } from '../kernels/threaded';
+import { gruSteps, gruStepsBack, lstmSteps, lstmStepsBack, matmul } from '../kernels/threaded';
 import { Sequential } from '../lib/sequential';
 import { Tensor } from '../lib/tensor';
 import { distEntry, runNode } from './helpers/dist';
@@ -179,6 +183,86 @@ describe('parallel kernels equal their single-thread kernels bit for bit', () =>
     }
   });
 
+  it.each([2, 3])('the LSTM time loop, forward and back, split by samples across %i threads (masks, activations, sequences, 1 to 40 samples)', (threads) => {
+    setThreads(threads);
+    const rand = lcg(50 + threads);
+    // [batch, time, units, recurrent mask, default activations, returnSequences, d h_0 wanted]
+    const cases: Array<[number, number, number, boolean, boolean, boolean, boolean]> = [
+      [1, 3, 4, true, true, true, true], [5, 4, 3, false, true, false, false], [7, 6, 5, true, false, true, false],
+      [13, 5, 8, true, true, false, true], [32, 9, 7, false, false, true, true], [37, 4, 12, true, true, true, false],
+      [40, 20, 33, true, true, true, true], [29, 30, 24, false, false, false, false],
+    ];
+    const stats = () => ['lstm forward', 'lstm backward'].map((name) => poolStats().splitsByKernel[name] ?? 0);
+    const splitsBefore = stats();
+    for (const [batch, time, units, masked, defaults, sequences, wantDh0] of cases) {
+      const sz = { batch, time, features: 3, units };
+      const [act, recAct] = defaults ? [ACT_TANH, ACT_SIGMOID] : [ACT_RELU, ACT_HARD_SIGMOID];
+      const cols = 4 * units, state = batch * units;
+      const U = shared(units * cols, rand), bias = shared(cols, rand);
+      const mask = masked ? shared(state, () => (rand() > 0 ? 2 : 0)) : null;
+      const buffers = () => ({
+        xs: shared(1, rand), gates: shared(time * batch * cols, rand), h: shared((time + 1) * state, rand),
+        c: shared((time + 1) * state, rand), actC: shared(time * state, rand), hMasked: masked ? shared(time * state, rand) : null,
+      });
+      const split = buffers();
+      const ref = { ...split, gates: split.gates.slice(), h: split.h.slice(), c: split.c.slice(), actC: split.actC.slice(), hMasked: split.hMasked?.slice() ?? null };
+      lstmStepsForward(sz, U, bias, mask, ref, act, recAct, 0, batch);
+      lstmSteps(sz, { recurrentKernel: U, bias }, mask, split, act, recAct);
+      const forwardSame = [ref.gates, ref.h, ref.c, ref.actC].every((b, i) => sameBits(b, [split.gates, split.h, split.c, split.actC][i]))
+        && (ref.hMasked === null || sameBits(ref.hMasked, split.hMasked as Float32Array));
+      // backward from the same forward buffers, the same upstream gradients
+      const dy = shared(sequences ? batch * time * units : state, rand);
+      const grads = () => ({ dGates: shared(time * batch * cols, rand), dh: shared(state, rand), dc: shared(state, rand), dxs: null });
+      const splitGrads = grads();
+      const refGrads = { dGates: splitGrads.dGates.slice(), dh: splitGrads.dh.slice(), dc: splitGrads.dc.slice(), dxs: null };
+      const src = { dy, sequences, wantDh0 };
+      lstmStepsBackward(sz, U, mask, ref, refGrads, src, act, recAct, 0, batch);
+      lstmStepsBack(sz, { recurrentKernel: U, bias }, mask, split, splitGrads, src, act, recAct);
+      const backwardSame = sameBits(refGrads.dGates, splitGrads.dGates) && sameBits(refGrads.dh, splitGrads.dh) && sameBits(refGrads.dc, splitGrads.dc);
+      expect({ batch, time, units, forwardSame, backwardSame }).toEqual({ batch, time, units, forwardSame: true, backwardSame: true });
+    }
+    // the two large cases were split, forward and back (the small ones ran on this thread)
+    expect(stats().map((n, i) => n - splitsBefore[i])).toEqual([2, 2]);
+  });
+
+  it.each([2, 3])('the GRU time loop (resetAfter), forward and back, split by samples across %i threads', (threads) => {
+    setThreads(threads);
+    const rand = lcg(60 + threads);
+    // [batch, time, units, recurrent mask, default activations, returnSequences, d h_0 wanted]
+    const cases: Array<[number, number, number, boolean, boolean, boolean, boolean]> = [
+      [1, 3, 4, true, true, true, true], [7, 6, 5, false, false, true, false], [13, 5, 8, true, true, false, true],
+      [40, 20, 33, true, false, true, true], [29, 30, 24, false, true, false, false],
+    ];
+    const stats = () => ['gru forward', 'gru backward'].map((name) => poolStats().splitsByKernel[name] ?? 0);
+    const splitsBefore = stats();
+    for (const [batch, time, units, masked, defaults, sequences, wantDh0] of cases) {
+      const sz = { batch, time, features: 3, units };
+      const [act, recAct] = defaults ? [ACT_TANH, ACT_SIGMOID] : [ACT_RELU, ACT_HARD_SIGMOID];
+      const cols = 3 * units, state = batch * units;
+      const U = shared(units * cols, rand), bias = shared(2 * cols, rand);
+      const mask = masked ? shared(state, () => (rand() > 0 ? 2 : 0)) : null;
+      const split = {
+        xs: shared(1, rand), gates: shared(time * batch * cols, rand), inner: shared(time * batch * cols, rand),
+        h: shared((time + 1) * state, rand), hMasked: masked ? shared(time * state, rand) : null,
+      };
+      const ref = { ...split, gates: split.gates.slice(), inner: split.inner.slice(), h: split.h.slice(), hMasked: split.hMasked?.slice() ?? null };
+      gruStepsForward(sz, U, bias, mask, ref, act, recAct, 0, batch);
+      gruSteps(sz, { recurrentKernel: U, bias }, mask, split, act, recAct);
+      const forwardSame = sameBits(ref.gates, split.gates) && sameBits(ref.inner, split.inner) && sameBits(ref.h, split.h)
+        && (ref.hMasked === null || sameBits(ref.hMasked, split.hMasked as Float32Array));
+      const dy = shared(sequences ? batch * time * units : state, rand);
+      const splitGrads = { dGates: shared(time * batch * cols, rand), dInner: shared(time * batch * cols, rand), dh: shared(state, rand), dhDirect: shared(state, rand), dxs: null };
+      const refGrads = { dGates: splitGrads.dGates.slice(), dInner: splitGrads.dInner.slice(), dh: splitGrads.dh.slice(), dhDirect: splitGrads.dhDirect.slice(), dxs: null };
+      const src = { dy, sequences, wantDh0 };
+      gruStepsBackward(sz, U, mask, ref, refGrads, src, act, recAct, 0, batch);
+      gruStepsBack(sz, { recurrentKernel: U, bias }, mask, split, splitGrads, src, act, recAct);
+      const backwardSame = sameBits(refGrads.dGates, splitGrads.dGates) && sameBits(refGrads.dInner, splitGrads.dInner)
+        && sameBits(refGrads.dh, splitGrads.dh) && sameBits(refGrads.dhDirect, splitGrads.dhDirect);
+      expect({ batch, time, units, forwardSame, backwardSame }).toEqual({ batch, time, units, forwardSame: true, backwardSame: true });
+    }
+    expect(stats().map((n, i) => n - splitsBefore[i])).toEqual([2, 2]);
+  });
+
   it('kernels/threaded matmul splits a large product by itself and gives the same bits', () => {
     setThreads(2);
     const rand = lcg(9);
@@ -225,6 +309,37 @@ describe('training on 1 and on 2 threads', () => {
     expect(one.splits).toBe(0);
     expect(two.splits).toBeGreaterThan(20);
     expect(two.kernels.sort()).toEqual(['activation backward', 'col2im', 'column sums', 'dense', 'im2col', 'matmul']);
+    expect(two.weights.length).toBe(one.weights.length);
+    for (let i = 0; i < one.weights.length; i++) expect({ i, same: sameBits(two.weights[i], one.weights[i]) }).toEqual({ i, same: true });
+  });
+});
+
+describe('training an LSTM and a GRU on 1 and on 2 threads', () => {
+  /** LSTM(32) or GRU(32) with input and recurrent dropout on 64 sequences of 20 x 3; its weights after 2 epochs and the kernels 2 threads split. */
+  async function trainedWeights(threads: number, kind: string): Promise<{ weights: Float32Array[]; kernels: string[] }> {
+    setThreads(threads);
+    const kernelsBefore = poolStats().splitsByKernel;
+    const model = new Sequential({ seed: 5 });
+    const args = { inputShape: [20, 3], dropout: 0.2, recurrentDropout: 0.5 };
+    model.add(kind === 'LSTM' ? new LSTM(32, args) : new GRU(32, args));
+    model.add(new Dense(1));
+    model.compile({ loss: 'meanSquaredError', optimizer: 'adam' });
+    const rand = lcg(6);
+    const x = Tensor.zeros([64, 20, 3]);
+    for (let i = 0; i < x.size; i++) x.data[i] = rand();
+    const y = Tensor.zeros([64, 1]);
+    for (let i = 0; i < y.size; i++) y.data[i] = rand();
+    await model.fit(x, y, { epochs: 2, batchSize: 64, verbose: 0 });
+    const kernels = Object.entries(poolStats().splitsByKernel).filter(([name, n]) => n > (kernelsBefore[name] ?? 0)).map(([name]) => name);
+    return { weights: model.getWeights().map((w) => w.data.slice()), kernels };
+  }
+
+  it.each(['LSTM', 'GRU'])('%s: gives bit-identical weights, the time loop split by samples both ways', async (kind) => {
+    const one = await trainedWeights(1, kind);
+    const two = await trainedWeights(2, kind);
+    const name = kind.toLowerCase();
+    expect(one.kernels).toEqual([]);
+    expect(two.kernels).toEqual(expect.arrayContaining([`${name} forward`, `${name} backward`]));
     expect(two.weights.length).toBe(one.weights.length);
     for (let i = 0; i < one.weights.length; i++) expect({ i, same: sameBits(two.weights[i], one.weights[i]) }).toEqual({ i, same: true });
   });
