@@ -1,0 +1,69 @@
+/**
+ * A real Chromium for the browser specs: puppeteer-core driving the Chromium build shipped inside
+ * @sparticuz/chromium (no download at run time), and the playground's static server
+ * (playground/server.js, cross-origin isolated) on a free port of 127.0.0.1.
+ *
+ *   const browser = await launchBrowser();
+ *   const server = await startStaticServer();
+ *   const { page, errors, close } = await openPage(browser, server, '/playground/index.html');
+ */
+import * as path from 'path';
+import chromium from '@sparticuz/chromium';
+import puppeteer, { Browser, Page } from 'puppeteer-core';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+/** The static server of playground/server.js: its base URL (no trailing slash) and how to stop it. */
+export interface StaticServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** A page of the browser, the console errors and page errors it reported so far (appended live), and how to close it. */
+export interface OpenPage {
+  page: Page;
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/** Starts Chromium headless (about 3 s here). Close it with `browser.close()`. */
+export async function launchBrowser(): Promise<Browser> {
+  return puppeteer.launch({ args: chromium.args, executablePath: await chromium.executablePath(), headless: true });
+}
+
+/** Serves the repository root (or `root`) on 127.0.0.1 at a free port, with COOP/COEP headers. */
+export async function startStaticServer(root: string = ROOT): Promise<StaticServer> {
+  // playground/server.js is plain CommonJS with no types: required, not imported.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { startServer } = require(path.join(ROOT, 'playground', 'server.js')) as {
+    startServer(options: { port?: number; root?: string }): Promise<StaticServer>;
+  };
+  return startServer({ port: 0, root });
+}
+
+/**
+ * Opens `urlPath` (e.g. '/playground/index.html') of `server` in a new page of `browser` and
+ * waits for the load event. `errors` collects every console.error message, uncaught page error,
+ * failed request and HTTP error response (>= 400) of the page and its workers.
+ */
+export async function openPage(browser: Browser, server: StaticServer, urlPath: string, { timeout = 30000 } = {}): Promise<OpenPage> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`page error: ${error instanceof Error ? error.message : String(error)}`));
+  page.on('requestfailed', (req) => errors.push(`request failed: ${req.url()} (${req.failure()?.errorText ?? 'unknown'})`));
+  page.on('response', (res) => {
+    if (res.status() >= 400) errors.push(`HTTP ${res.status()}: ${res.url()}`);
+  });
+  // Errors thrown in workers (a module that fails to load, an uncaught exception) reach the page as console errors;
+  // a worker's own console.error is caught here too.
+  page.on('workercreated', (worker) => {
+    worker.on('console', (message) => {
+      if (message.type() === 'error') errors.push(`worker console.error: ${message.text()}`);
+    });
+  });
+  await page.goto(`${server.url}${urlPath}`, { waitUntil: 'load', timeout });
+  return { page, errors, close: () => page.close() };
+}
