@@ -626,6 +626,10 @@ window.playground = {
   reset: () => configure(),
   runPreset,
   measureFps,
+  /** The dropout masks of the last step, as drawn: per Dropout layer, rows x cols bits (1 kept). */
+  maskBits: () => state.masks.map((m) => ({ name: m.name, rate: m.rate, rows: m.rows, cols: m.cols, bits: Array.from(m.bits) })),
+  /** The decision-boundary canvas's pixels (RGBA, row-major), as drawn. */
+  boundaryPixels: () => Array.from(context2d($('boundary')).getImageData(0, 0, $('boundary').width, $('boundary').height).data),
   /** A snapshot of what the page shows (arrays copied). */
   state: () => ({
     config: state.config,

@@ -7,6 +7,7 @@
  *   const server = await startStaticServer();
  *   const { page, errors, close } = await openPage(browser, server, '/playground/index.html');
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import chromium from '@sparticuz/chromium';
 import puppeteer, { Browser, Page } from 'puppeteer-core';
@@ -26,9 +27,55 @@ export interface OpenPage {
   close(): Promise<void>;
 }
 
-/** Starts Chromium headless (about 3 s here). Close it with `browser.close()`. */
-export async function launchBrowser(): Promise<Browser> {
-  return puppeteer.launch({ args: chromium.args, executablePath: await chromium.executablePath(), headless: true });
+/** Options of `launchBrowser`. */
+export interface LaunchOptions {
+  /**
+   * Run Chromium with its processes and site isolation as a desktop browser has them, so a page
+   * served with COOP/COEP is `crossOriginIsolated`. Default false: @sparticuz/chromium's own
+   * arguments, which run one process with site isolation off, where `crossOriginIsolated` stays
+   * false (SharedArrayBuffer still exists: the arguments enable it).
+   */
+  crossOriginIsolated?: boolean;
+}
+
+/** The arguments that keep a page from being cross-origin isolated (one process, no site isolation, no web security). */
+const NOT_ISOLATED = ['--single-process', '--disable-site-isolation-trials', '--disable-web-security'];
+
+/** Starts Chromium headless (about 3 s here, well under 1 s once cached). Close it with `browser.close()`. */
+export async function launchBrowser({ crossOriginIsolated = false }: LaunchOptions = {}): Promise<Browser> {
+  const args = crossOriginIsolated
+    ? chromium.args.filter((a) => !NOT_ISOLATED.includes(a) && !a.startsWith('--disable-features='))
+    : chromium.args;
+  return puppeteer.launch({ args, executablePath: await chromium.executablePath(), headless: true });
+}
+
+/** The sources dist/lamina.mjs is bundled from. */
+function bundleSources(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...bundleSources(p));
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * Path of dist/lamina.mjs (the browser bundle, which `npm test` builds before jest), after
+ * checking it is at least as new as every source it comes from: throws an Error saying how to
+ * build it otherwise (a stale bundle would test old code).
+ */
+export function browserBundle(): string {
+  const bundle = path.join(ROOT, 'dist', 'lamina.mjs');
+  if (!fs.existsSync(bundle)) throw new Error('dist/lamina.mjs is missing: run `npm run build` (npm test does) before the browser specs');
+  const built = fs.statSync(bundle).mtimeMs;
+  const sources = [path.join(ROOT, 'index.ts'), ...['lib', 'layers', 'kernels', 'datasets'].flatMap((d) => bundleSources(path.join(ROOT, d)))];
+  for (const ts of sources) {
+    if (fs.statSync(ts).mtimeMs > built) {
+      throw new Error(`dist/lamina.mjs is older than ${path.relative(ROOT, ts)}: run \`npm run build\` (npm test does) before the browser specs`);
+    }
+  }
+  return bundle;
 }
 
 /** Serves the repository root (or `root`) on 127.0.0.1 at a free port, with COOP/COEP headers. */
