@@ -17,6 +17,7 @@ import {
   JOB_CHUNK, JOB_NEXT_CHUNK, JOB_OFFSETS, JOB_ROWS, JOB_TASK, MAX_ARGS, MAX_BUFFERS, READY, ROW_END, ROW_START, ROWS_DONE, SEQ,
   SPINS, STATUS, WorkerSetup,
 } from './parallel-layout';
+import { nodeModule } from '../lib/platform';
 import { takeChunks } from './parallel-chunks';
 import { TASK_NAMES, TASKS } from './parallel-tasks';
 
@@ -73,8 +74,12 @@ let warnedSingleThread = false;
 
 /** Node's modules when running in Node, null in a browser. */
 function nodeModules(): { threads: typeof import('worker_threads'); os: typeof import('os'); path: typeof import('path') } | null {
-  if (typeof process === 'undefined' || process.versions?.node === undefined || typeof require !== 'function') return null;
-  return { threads: require('worker_threads'), os: require('os'), path: require('path') };
+  // The workers load this package's compiled files by path (kernels/parallel-worker.js): CommonJS only.
+  if (typeof require !== 'function' || typeof __dirname !== 'string') return null;
+  const threads = nodeModule<typeof import('worker_threads')>('worker_threads');
+  const os = nodeModule<typeof import('os')>('os');
+  const path = nodeModule<typeof import('path')>('path');
+  return threads !== null && os !== null && path !== null ? { threads, os, path } : null;
 }
 
 /** Whether this platform has shared memory the workers can read (SharedArrayBuffer, and cross-origin isolation in a browser). */
