@@ -1,6 +1,7 @@
 /**
  * Lamina in a real browser (headless Chromium, spec/helpers/browser.ts): the ES module bundle
  * (dist/lamina.mjs, which `npm test` builds) loads from a page, trains to the same bits as Node,
+ * splits large products across a pool of Web Workers (cross-origin isolated pages) to the same bits,
  * saves to and loads from localStorage and IndexedDB in TensorFlow.js's layouts (TF.js itself reads
  * what Lamina saved), loads a model over http, downloads one, and says clearly what needs Node.
  */
@@ -66,10 +67,104 @@ describe('the ES module bundle in Chromium', () => {
     expect(tab.errors).toEqual([]);
   }, 60000);
 
-  it('runs on one thread there (the pool is built on Node's worker threads)', async () => {
-    const threads = await inPage((l: typeof lamina) => l.getThreads());
-    expect(threads).toBe(1);
-  });
+  it("runs on one thread by default on a page's main thread; setThreads(2) splits there too, to the same bits", async () => {
+    const result = await inPage(async (l: typeof lamina) => {
+      const defaultThreads = l.getThreads();
+      const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+      // 256 x 64 -> 256 -> 1: products large enough to be split
+      const train = async (threads: number): Promise<{ weights: number[]; splits: number }> => {
+        l.setThreads(threads);
+        const model = new l.Sequential({ seed: 2 });
+        model.add(new l.Dense(256, { inputShape: [64], activation: 'relu' }));
+        model.add(new l.Dense(1));
+        model.compile({ loss: 'meanSquaredError', optimizer: 'adam' });
+        const x = l.Tensor.zeros([128, 64]);
+        for (let i = 0; i < x.size; i++) x.data[i] = Math.sin(i);
+        const y = l.Tensor.zeros([128, 1]);
+        for (let i = 0; i < y.size; i++) y.data[i] = Math.cos(i);
+        const before = l.poolStats().splitJobs;
+        await model.fit(x, y, { epochs: 10, batchSize: 128, verbose: 0 });
+        return { weights: Array.from(model.getWeights()[0].data), splits: l.poolStats().splitJobs - before };
+      };
+      const one = await train(1);
+      l.setThreads(2);
+      // the Web Workers load in the background; give them a moment before the timed fit
+      for (let i = 0; i < 50 && l.poolStats().workers === 0; i++) await train(2);
+      await new Promise((r) => setTimeout(r, 300));
+      const two = await train(2);
+      l.setThreads(1);
+      return { defaultThreads, isolated, same: JSON.stringify(one.weights) === JSON.stringify(two.weights), splits: [one.splits, two.splits] };
+    });
+    expect(result.isolated).toBe(true);
+    expect(result.defaultThreads).toBe(1);
+    expect(result.same).toBe(true);
+    expect(result.splits[0]).toBe(0);
+    expect(result.splits[1]).toBeGreaterThan(0);
+  }, 60000);
+
+  it('inside a Web Worker uses every core by default: a pool of Web Workers splits the products, to the same bits as one thread', async () => {
+    const result = await page.evaluate(`(async () => {
+      const source = \`
+        import * as l from '\${location.origin}/dist/lamina.mjs';
+        const train = async (threads) => {
+          l.setThreads(threads);
+          const model = new l.Sequential({ seed: 2 });
+          model.add(new l.Dense(256, { inputShape: [64], activation: 'relu' }));
+          model.add(new l.Dense(256, { activation: 'relu' }));
+          model.add(new l.Dense(1));
+          model.compile({ loss: 'meanSquaredError', optimizer: 'adam' });
+          const x = l.Tensor.zeros([256, 64]);
+          for (let i = 0; i < x.size; i++) x.data[i] = Math.sin(i);
+          const y = l.Tensor.zeros([256, 1]);
+          for (let i = 0; i < y.size; i++) y.data[i] = Math.cos(i);
+          const before = l.poolStats().splitJobs;
+          await model.fit(x, y, { epochs: 10, batchSize: 256, verbose: 0 });
+          return { weights: Array.from(model.getWeights()[2].data), splits: l.poolStats().splitJobs - before };
+        };
+        const defaultThreads = l.getThreads();
+        const cores = navigator.hardwareConcurrency;
+        const one = await train(1);
+        for (let i = 0; i < 50 && l.poolStats().workers === 0; i++) await train(2);
+        await new Promise((r) => setTimeout(r, 300));
+        const two = await train(2);
+        postMessage({ defaultThreads, cores, same: JSON.stringify(one.weights) === JSON.stringify(two.weights), splits: [one.splits, two.splits], kernels: Object.keys(l.poolStats().splitsByKernel).sort() });
+      \`;
+      const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })), { type: 'module' });
+      return await new Promise((resolve, reject) => {
+        worker.onmessage = (e) => resolve(e.data);
+        worker.onerror = (e) => reject(new Error(e.message));
+      });
+    })()`) as { defaultThreads: number; cores: number; same: boolean; splits: number[]; kernels: string[] };
+    expect(result.defaultThreads).toBe(result.cores);
+    expect(result.same).toBe(true);
+    expect(result.splits[0]).toBe(0);
+    expect(result.splits[1]).toBeGreaterThan(0);
+    expect(result.kernels).toEqual(['dense', 'matmul']);
+    expect(tab.errors).toEqual([]);
+  }, 60000);
+
+  it('without cross-origin isolation runs on one thread and says so once when more are asked for', async () => {
+    const plain = await browser.newPage();
+    const warnings: string[] = [];
+    plain.on('console', (m) => {
+      if (m.type() === 'warn') warnings.push(m.text());
+    });
+    await plain.goto('about:blank');
+    await plain.addScriptTag({ content: fs.readFileSync(path.join(ROOT, 'dist', 'lamina.min.js'), 'utf8') });
+    const result = (await plain.evaluate(`(async () => {
+      lamina.setThreads(2);
+      const a = lamina.Tensor.zeros([300, 300]);
+      const b = lamina.Tensor.zeros([300, 300]);
+      lamina.matMul(a, b);
+      lamina.matMul(a, b);
+      return { isolated: crossOriginIsolated, shared: a.data.buffer instanceof SharedArrayBuffer, stats: lamina.poolStats() };
+    })()`)) as { isolated: boolean; shared: boolean; stats: { workers: number; splitJobs: number } };
+    await plain.close();
+    expect(result.isolated).toBe(false);
+    expect(result.shared).toBe(false);
+    expect(result.stats.workers).toBe(0);
+    expect(warnings).toEqual(['lamina: 2 threads asked for, but this platform has no shared memory (SharedArrayBuffer needs cross-origin isolation: COOP and COEP headers); running on one thread']);
+  }, 30000);
 
   it('saves to localStorage under TensorFlow.js\'s keys and loads back the same predictions; TF.js reads the save too', async () => {
     const result = await inPage(async (l: typeof lamina) => {
