@@ -24,6 +24,8 @@ export type { TensorValues, Operand, Axes, DropoutOpArgs, DropoutResult } from '
 export { checkOptions, optionKeys, moreOptionKeys } from './lib/options';
 export { RandomStream } from './lib/random';
 export { setThreads, getThreads, poolStats, stopWorkers } from './kernels/parallel';
+/** What the thread pool's Web Workers run in a browser (they import it from the ES module bundle); not for direct use. */
+export { servePoolWorker } from './kernels/parallel-web-worker';
 export * as ops from './lib/ops';
 export * as convOps from './lib/conv-ops';
 export * as mergeOps from './lib/merge-ops';

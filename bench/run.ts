@@ -11,7 +11,7 @@
  * (images/s at batch 32); 4 LSTM(32, dropout 0.5, recurrentDropout 0.5) (sequences/s at batch 32;
  * PyTorch: an LSTMCell loop with the same masks, and the fused nn.LSTM without dropout); 5 memory
  * of workload 1 (peak RSS, heap after epoch 100 and 4000); 6 Lamina alone: repeated evaluation on
- * 2 worker threads against serially. Lamina runs on every core (its thread pool, kernels/parallel.ts);
+ * 2 worker threads against serially; 7 the case study in headless Chromium against Node. Lamina runs on every core (its thread pool, kernels/parallel.ts);
  * the matmul and CNN workloads are also timed on 1 thread, for the speed-up from the other cores.
  */
 import * as os from 'os';
@@ -19,6 +19,7 @@ import * as path from 'path';
 import { getThreads, setThreads } from '../kernels/parallel';
 import { writeFileAtomic } from '../lib/io/atomic-write';
 import { timeCaseStudy } from './case-study';
+import { benchBrowser } from './browser';
 import { benchCnn } from './cnn';
 import { addSpans, cpuPercent, lastJsonLine, measured, runChild, type Span } from './cpu';
 import type { ParallelTiming } from './experiment';
@@ -371,6 +372,26 @@ function parallelRow(rows: Row[]): void {
   if (!t.identical) throw new Error('bench: the parallel table differs from the serial one');
 }
 
+/** Workload 7: the case study from the browser bundle in headless Chromium against Node (same V8). */
+async function browserRows(rows: Row[]): Promise<void> {
+  const timings = await benchBrowser(4000, full ? 3 : 2);
+  for (const t of timings) {
+    rows.push({
+      workload: `7. case study, ${t.model}, in Chromium / in Node (dist/lamina.min.js in ${t.chromium})`,
+      unit: 'time ratio',
+      lamina: t.ratio,
+      tfCpu: null,
+      tfWasm: null,
+      higherIsBetter: false,
+      targetCpu: null,
+      targetWasm: null,
+      ceiling: 1.3,
+      note: `Node ${t.nodeSeconds.toFixed(2)} s, Chromium ${t.chromiumSeconds.toFixed(2)} s, alternated, best of ${full ? 3 : 2}; identical accuracies: ${t.identical} (target: at most 1.3)`,
+    });
+    if (!t.identical) throw new Error(`bench: the case study (${t.model}) in Chromium differs from Node`);
+  }
+}
+
 async function main(): Promise<void> {
   const started = process.hrtime.bigint();
   const load0 = os.loadavg()[0];
@@ -390,6 +411,7 @@ async function main(): Promise<void> {
   }
   memoryRows(rows);
   parallelRow(rows);
+  await browserRows(rows);
   // Other work on the machine shows as a load above this run's own (about 1; 2 while both cores are in use).
   const load = `load average (1 min) at the start and end of the run: ${load0.toFixed(1)} and ${os.loadavg()[0].toFixed(1)}`;
   const md = markdown(rows, { machine: `${machine}, ${load}`, full, cores, torch: torchLine });

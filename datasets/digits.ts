@@ -10,11 +10,16 @@
  * an unseeded one), takes the first `nTrain` for training and the next `nTest` for testing, and
  * returns images [n, 28, 28, 1], integer labels [n] and one-hot labels [n, 10].
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import type * as FS from 'fs';
+import type * as PATH from 'path';
 import { checkOptions, optionKeys } from '../lib/options';
 import { RandomStream, Seed } from '../lib/random';
 import { Tensor } from '../lib/tensor';
+import { isNode, nodeBuiltin } from '../lib/platform';
+
+/** Node's modules, reached when a Node-only function runs (a browser gets an Error naming it, lib/platform.ts). */
+const fs = nodeBuiltin<typeof FS>('fs', "loadDigits (it reads the mnist package's files)");
+const path = nodeBuiltin<typeof PATH>('path', "loadDigits (it reads the mnist package's files)");
 
 /** Pixels of one image (28 x 28). */
 export const DIGIT_PIXELS = 28 * 28;
@@ -111,6 +116,7 @@ function gather(indices: Int32Array): DigitsPart {
  * images (disjoint), with integer labels [n] and one-hot labels [n, 10].
  */
 export function loadDigits(options: DigitsOptions = {}): Digits {
+  if (!isNode()) throw new Error("loadDigits (it reads the mnist package's files) needs Node.js; in a browser, fetch the images and build the Tensors yourself");
   const { nTrain = 8000, seed = 0, nTest = DIGIT_COUNT - nTrain } = checkOptions('loadDigits', options, optionKeys<DigitsOptions>({ nTrain: true, nTest: true, seed: true }));
   if (!Number.isInteger(nTrain) || nTrain < 1 || !Number.isInteger(nTest) || nTest < 0 || nTrain + nTest > DIGIT_COUNT) {
     throw new RangeError(`loadDigits: nTrain (${nTrain}) and nTest (${nTest}) must be integers, nTrain >= 1, nTest >= 0, with nTrain + nTest <= ${DIGIT_COUNT}`);

@@ -4,7 +4,7 @@
  * scikit-learn's toy datasets and `train_test_split` draw from this stream, so reproducing it
  * reproduces their numbers.
  */
-import { randomInt } from 'crypto';
+import { entropyInt } from '../lib/platform';
 import { describe } from '../lib/tensor';
 
 /** Length of the MT19937 state in 32-bit words. */
@@ -170,7 +170,7 @@ export class NumpyRandomState {
 export function checkRandomState(randomState: unknown, owner: string): NumpyRandomState {
   if (randomState instanceof NumpyRandomState) return randomState;
   if (randomState === undefined || randomState === null) {
-    return new NumpyRandomState(randomInt(0, 0x100000000 - 1));
+    return new NumpyRandomState(entropyInt(0x100000000 - 1));
   }
   if (typeof randomState !== 'number' || !Number.isInteger(randomState) || randomState < 0 || randomState > 0xffffffff) {
     throw new RangeError(

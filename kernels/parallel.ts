@@ -6,17 +6,20 @@
  * Every row is computed by one thread exactly as one thread alone computes it, so results are
  * bit-identical for any number of threads.
  *
- * Workers are Node worker_threads, started on first use, unref'd (the process exits when the work
- * ends) and reading tensors in place: Lamina allocates tensor data in SharedArrayBuffers (see
- * `floatArray`). An op whose buffers are not shared, or too small to pay for the hand-off, runs on
- * the calling thread. Where worker_threads are missing (a browser), everything runs on one thread.
+ * Workers read tensors in place: Lamina allocates tensor data in SharedArrayBuffers (see
+ * `floatArray`). In Node they are worker_threads, started on first use and unref'd (the process
+ * exits when the work ends). In a browser they are module Web Workers that import the ES module
+ * bundle (dist/lamina.mjs) and serve (kernels/parallel-web-worker.ts); they need cross-origin
+ * isolation (SharedArrayBuffer), start in the background and take part in jobs once ready. An op
+ * whose buffers are not shared, or too small to pay for the hand-off, runs on the calling thread.
  */
-import type { MessagePort, Worker } from 'worker_threads';
 import {
   BufferMessage, CONTROL_INTS, DONE, ERROR_BYTES, ERROR_LENGTH, JOB_BUFFER_COUNT, JOB_IDS, JOB_INTS, JOB_LENGTHS,
   JOB_CHUNK, JOB_NEXT_CHUNK, JOB_OFFSETS, JOB_ROWS, JOB_TASK, MAX_ARGS, MAX_BUFFERS, READY, ROW_END, ROW_START, ROWS_DONE, SEQ,
   SPINS, STATUS, WorkerSetup,
 } from './parallel-layout';
+import { nodeModule } from '../lib/platform';
+import { blockingAllowed, onPageMainThread, startWebWorker, webPoolAvailable } from './parallel-web';
 import { takeChunks } from './parallel-chunks';
 import { TASK_NAMES, TASKS } from './parallel-tasks';
 
@@ -35,8 +38,10 @@ const START_TIMEOUT_MS = 20000;
 
 /** One worker and the shared memory it is driven through. */
 interface Thread {
-  worker: Worker;
-  port: MessagePort;
+  /** Sends it a shared buffer to learn, or an id to forget. */
+  post(message: BufferMessage): void;
+  /** Terminates it. */
+  stop(): void;
   control: Int32Array;
   error: Uint8Array;
   /** Why the worker stopped, if it did (set by its 'error'/'exit' events). */
@@ -60,7 +65,7 @@ let nextBufferId = 1;
 /** When a registered buffer is collected here, the workers are told to drop it too. */
 const collected = new FinalizationRegistry<{ pool: Thread[]; id: number }>(({ pool: owners, id }) => {
   if (owners !== pool) return;
-  for (const thread of owners) thread.port.postMessage({ release: id } satisfies BufferMessage);
+  for (const thread of owners) thread.post({ release: id });
 });
 /** Jobs split across threads since the process started, and rows handed to workers (see `poolStats`). */
 let splitJobs = 0;
@@ -70,11 +75,17 @@ let workerRows = 0;
 const localArgs = new Int32Array(MAX_ARGS);
 /** Said once when threads were asked for but this platform cannot give them. */
 let warnedSingleThread = false;
+/** Said once when a browser worker could not start. */
+let warnedStartFailure = false;
 
 /** Node's modules when running in Node, null in a browser. */
 function nodeModules(): { threads: typeof import('worker_threads'); os: typeof import('os'); path: typeof import('path') } | null {
-  if (typeof process === 'undefined' || process.versions?.node === undefined || typeof require !== 'function') return null;
-  return { threads: require('worker_threads'), os: require('os'), path: require('path') };
+  // The workers load this package's compiled files by path (kernels/parallel-worker.js): CommonJS only.
+  if (typeof require !== 'function' || typeof __dirname !== 'string') return null;
+  const threads = nodeModule<typeof import('worker_threads')>('worker_threads');
+  const os = nodeModule<typeof import('os')>('os');
+  const path = nodeModule<typeof import('path')>('path');
+  return threads !== null && os !== null && path !== null ? { threads, os, path } : null;
 }
 
 /** Whether this platform has shared memory the workers can read (SharedArrayBuffer, and cross-origin isolation in a browser). */
@@ -103,8 +114,11 @@ function defaultThreads(): number {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`LAMINA_THREADS: expected a whole number of threads >= 1, got '${fromEnv}'`);
     return n;
   }
-  if (node === null) return 1;
-  return typeof node.os.availableParallelism === 'function' ? node.os.availableParallelism() : node.os.cpus().length;
+  if (node !== null) return typeof node.os.availableParallelism === 'function' ? node.os.availableParallelism() : node.os.cpus().length;
+  // A browser: every core inside a Web Worker that can have the pool; one thread on a page's main
+  // thread (whose waits would be busy ones) or where the pool cannot start.
+  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+  return webPoolAvailable() && !onPageMainThread() ? Math.max(1, cores) : 1;
 }
 
 /** What the pool has done since the process started: threads wanted, workers running, jobs split (in all and per kernel) and rows the workers computed. */
@@ -132,6 +146,7 @@ export function setThreads(n: number): void {
   if (n === wanted) return;
   wanted = n;
   stopPool();
+  if (n > 1) poolPossible(n);
 }
 
 /**
@@ -145,12 +160,24 @@ export function stopWorkers(): void {
 /** Terminates the workers (a later split starts new ones). */
 function stopPool(): void {
   if (pool === null) return;
-  for (const thread of pool) {
-    thread.port.close();
-    void thread.worker.terminate();
-  }
+  for (const thread of pool) thread.stop();
   pool = null;
   bufferIds = new WeakMap();
+}
+
+/**
+ * Whether this platform can run a pool (shared memory, and Node's worker threads or Web Workers
+ * with the ES module bundle); if not, says so once (when `n` > 1 threads were asked for).
+ */
+function poolPossible(n: number): boolean {
+  const missing = !sharedMemoryAvailable()
+    ? 'shared memory (SharedArrayBuffer needs cross-origin isolation: COOP and COEP headers)'
+    : nodeModules() === null && !webPoolAvailable() ? 'worker threads (Node) or Web Workers with the ES module bundle (dist/lamina.mjs)' : null;
+  if (missing !== null && n > 1 && !warnedSingleThread) {
+    warnedSingleThread = true;
+    console.warn(`lamina: ${n} threads asked for, but this platform has no ${missing}; running on one thread`);
+  }
+  return missing === null;
 }
 
 /**
@@ -163,19 +190,28 @@ function workers(): Thread[] {
   const n = getThreads();
   if (n === 1) return (pool = []);
   const node = nodeModules();
-  if (node === null || !sharedMemoryAvailable()) {
-    if (!warnedSingleThread) {
-      warnedSingleThread = true;
-      console.warn(`lamina: ${n} threads asked for, but this platform has no ${node === null ? 'worker_threads' : 'shared memory (SharedArrayBuffer needs cross-origin isolation)'}; running on one thread`);
-    }
-    return (pool = []);
-  }
+  if (!poolPossible(n)) return (pool = []);
   job = new Int32Array(new SharedArrayBuffer(JOB_INTS * 4));
   jobArgs = new Int32Array(new SharedArrayBuffer(MAX_ARGS * 4));
   const started: Thread[] = [];
-  for (let i = 0; i < n - 1; i++) started.push(startWorker(node, i + 1));
-  for (let i = 0; i < started.length; i++) awaitReady(started[i], i + 1);
+  if (node !== null) {
+    for (let i = 0; i < n - 1; i++) started.push(startWorker(node, i + 1));
+    for (let i = 0; i < started.length; i++) awaitReady(started[i], i + 1);
+  } else {
+    // Web Workers load in the background: jobs run here until they are ready, then with them.
+    for (let i = 0; i < n - 1; i++) started.push(startWebWorker(i + 1, newSetup()));
+  }
   return (pool = started);
+}
+
+/** A worker's control block and error bytes, with the pool's job block and arguments. */
+function newSetup(): WorkerSetup {
+  return {
+    control: new Int32Array(new SharedArrayBuffer(CONTROL_INTS * 4)),
+    job,
+    args: jobArgs,
+    error: new Uint8Array(new SharedArrayBuffer(ERROR_BYTES)),
+  };
 }
 
 /**
@@ -184,12 +220,7 @@ function workers(): Thread[] {
  */
 function startWorker(node: NonNullable<ReturnType<typeof nodeModules>>, number: number): Thread {
   const extension = node.path.extname(__filename);
-  const setup: WorkerSetup = {
-    control: new Int32Array(new SharedArrayBuffer(CONTROL_INTS * 4)),
-    job,
-    args: jobArgs,
-    error: new Uint8Array(new SharedArrayBuffer(ERROR_BYTES)),
-  };
+  const setup = newSetup();
   const channel = new node.threads.MessageChannel();
   const worker = new node.threads.Worker(WORKER_BOOTSTRAP, {
     eval: true,
@@ -204,7 +235,17 @@ function startWorker(node: NonNullable<ReturnType<typeof nodeModules>>, number: 
   });
   worker.unref();
   channel.port1.unref();
-  const thread: Thread = { worker, port: channel.port1, control: setup.control, error: setup.error, exit: null };
+  const port = channel.port1;
+  const thread: Thread = {
+    post: (message) => port.postMessage(message),
+    stop: () => {
+      port.close();
+      void worker.terminate();
+    },
+    control: setup.control,
+    error: setup.error,
+    exit: null,
+  };
   // The job loop catches what a task throws; a worker that still dies (killed, out of memory)
   // is noticed here, between ops, and reported when the pool is next used.
   worker.on('error', (e) => { thread.exit ??= e.message; });
@@ -266,7 +307,7 @@ function bufferId(buffer: SharedArrayBuffer, threads: Thread[]): number {
   if (id !== undefined) return id;
   id = nextBufferId++;
   bufferIds.set(buffer, id);
-  for (const thread of threads) thread.port.postMessage({ id, buffer } satisfies BufferMessage);
+  for (const thread of threads) thread.post({ id, buffer });
   collected.register(buffer, { pool: threads, id });
   return id;
 }
@@ -306,11 +347,17 @@ export function runRows(task: number, rows: number, align: number, work: number,
     return;
   }
   checkAlive(threads);
+  const ready = readyWorkers(threads);
+  if (ready === 0) {
+    copyArgs(task, args, localArgs);
+    run(buffers, localArgs, 0, rows, 0);
+    return;
+  }
   if (buffers.length > MAX_BUFFERS || args.length > MAX_ARGS) {
     throw new RangeError(`parallel: a job takes at most ${MAX_BUFFERS} buffers and ${MAX_ARGS} arguments, got ${buffers.length} and ${args.length}`);
   }
   // Write the job where every worker reads it.
-  const used = Math.min(wantedThreads, threads.length + 1);
+  const used = Math.min(wantedThreads, ready + 1);
   job[JOB_TASK] = task;
   job[JOB_ROWS] = rows;
   job[JOB_CHUNK] = Math.ceil(Math.ceil(rows / align) / (used * CHUNKS_PER_THREAD)) * align;
@@ -353,6 +400,20 @@ function checkAlive(threads: Thread[]): void {
   }
 }
 
+/**
+ * How many of the pool's first workers serve (all of them in Node, where starting waits for it; in
+ * a browser the ones whose module has loaded). A Web Worker that failed to start is said once.
+ */
+function readyWorkers(threads: Thread[]): number {
+  let ready = 0;
+  while (ready < threads.length && Atomics.load(threads[ready].control, READY) === 1) ready++;
+  if (ready < threads.length && Atomics.load(threads[ready].control, READY) < 0 && !warnedStartFailure) {
+    warnedStartFailure = true;
+    console.warn(`lamina: pool worker ${ready + 1} failed to start (${errorMessage(threads[ready])}); the work runs on fewer threads`);
+  }
+  return ready;
+}
+
 /** True when every buffer is a view of a SharedArrayBuffer. */
 function allShared(buffers: readonly Float32Array[]): boolean {
   for (let i = 0; i < buffers.length; i++) if (!(buffers[i].buffer instanceof SharedArrayBuffer)) return false;
@@ -368,6 +429,11 @@ function joinWorkers(threads: Thread[], task: number): Error | null {
     let done = Atomics.load(control, DONE);
     for (let spin = 0; done !== sequence && spin < SPINS; spin++) done = Atomics.load(control, DONE);
     while (done !== sequence) {
+      // A page's main thread may not block: it keeps spinning there
+      if (!blockingAllowed) {
+        done = Atomics.load(control, DONE);
+        continue;
+      }
       Atomics.wait(control, DONE, done);
       done = Atomics.load(control, DONE);
     }

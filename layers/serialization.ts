@@ -15,6 +15,7 @@ import { Layer, LayerArgs } from '../lib/layer';
 import { Optimizer, optimizerFromConfig } from '../lib/optimizers';
 import { checkOptions, optionKeys } from '../lib/options';
 import { ArtifactsHead, brief, checkArtifacts, LayerJson, ModelArtifacts, TrainingJson, WeightSpec } from '../lib/io/artifacts';
+import { isBrowserUrl, loadFromBrowser } from '../lib/io/browser-storage';
 import { readArtifacts } from '../lib/io/read-folder';
 import { InputLayer } from '../lib/graph/input';
 import { Model } from '../lib/model';
@@ -426,7 +427,8 @@ export function modelFromArtifacts(artifacts: ModelArtifacts, source = 'artifact
 
 /**
  * Loads a model saved with `model.save(url)` or by TensorFlow.js (`url`: `'file://dir'`,
- * `'file://dir/model.json'` or a plain path), as a Sequential.
+ * `'file://dir/model.json'` or a plain path in Node.js; `'localstorage://name'`,
+ * `'indexeddb://name'` or `'http(s)://.../model.json'` in a browser, lib/io/browser-storage.ts).
  *
  * The folder is untrusted (see lib/io/read-folder.ts for every rule): model.json at most 64 MiB
  * and 100 levels deep; weights paths plain file names in the folder, regular files, each once;
@@ -436,6 +438,7 @@ export function modelFromArtifacts(artifacts: ModelArtifacts, source = 'artifact
  */
 export async function loadModel(url: string, options?: LoadModelOptions): Promise<Model> {
   const opts = checkLoadOptions(options);
+  if (isBrowserUrl(url)) return modelFromArtifacts(await loadFromBrowser(url), url, opts);
   let plan: ModelPlan | null = null;
   const artifacts = await readArtifacts(url, (head) => {
     plan = withSource(url, () => planModel(head, url));

@@ -9,7 +9,9 @@
  * name: 'circlesMlp' }`. A task given as a plain function runs serially in this thread.
  */
 import { describe } from './tensor';
-import { Worker } from 'worker_threads';
+import type * as WORKER_THREADS from 'worker_threads';
+import type * as OS from 'os';
+import { nodeBuiltin } from './platform';
 import { checkOptions, moreOptionKeys, optionKeys } from './options';
 
 /** Parameters of one run, e.g. `{ rate: 0.4, epochs: 4000 }`. */
@@ -101,7 +103,7 @@ export function summarize(values: readonly number[]): Summary {
 
 async function runGrid(where: string, task: TaskFn | TaskRef, combos: Params[], options: ExperimentOptions): Promise<Evaluation[]> {
   const seeds = resolveSeeds(where, options);
-  const workers = options.workers ?? require('os').cpus().length;
+  const workers = options.workers ?? nodeBuiltin<typeof OS>('os', where).cpus().length;
   if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`${where}: workers must be a non-negative integer, got ${describe(workers)}`);
   const jobs = combos.flatMap((params) => seeds.map((seed) => ({ params, seed })));
   const scores =
@@ -141,7 +143,7 @@ interface Job {
 
 /** The exported task function of a module. */
 function loadTask({ module, name = 'run' }: TaskRef): TaskFn {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  if (typeof require !== 'function') throw new Error(`experiment: a task given by module path ('${module}') needs Node.js's require; pass the task function itself`);
   const fn = require(module)[name];
   if (typeof fn !== 'function') throw new TypeError(`experiment: module '${module}' exports no function '${name}'`);
   return fn as TaskFn;
@@ -180,13 +182,14 @@ function runInWorkers(ref: TaskRef, jobs: Job[], size: number): Promise<Scores[]
   let next = 0;
   let done = 0;
   return new Promise((resolve, reject) => {
-    const pool: Worker[] = [];
+    const { Worker } = nodeBuiltin<typeof WORKER_THREADS>('worker_threads', 'experiments on worker threads');
+    const pool: WORKER_THREADS.Worker[] = [];
     const finish = (error?: Error) => {
       for (const w of pool) void w.terminate();
       if (error) reject(error);
       else resolve(results);
     };
-    const feed = (worker: Worker) => {
+    const feed = (worker: WORKER_THREADS.Worker) => {
       if (next < jobs.length) {
         const index = next++;
         worker.postMessage({ index, ...jobs[index] });

@@ -23,6 +23,7 @@ import { Node, SymbolicTensor } from './graph/symbolic';
 import { topologyOf } from './graph/topology';
 import { History, Logs } from './history';
 import { modelToArtifacts, TopologyJson, TrainingJson } from './io/artifacts';
+import { isBrowserUrl, saveToBrowser } from './io/browser-storage';
 import { saveArtifacts } from './io/save-folder';
 import { BuildRandom, Layer } from './layer';
 import { customLossOp, lossOp } from './losses';
@@ -552,12 +553,15 @@ export class Model {
   }
 
   /**
-   * Saves the model in TensorFlow.js's layers-model format into the folder `url` (`'file://dir'`
-   * or a plain path), with one commit point (lib/io/save-folder.ts). Load it with
-   * `loadModel(url)` here or `tf.loadLayersModel` in TensorFlow.js.
+   * Saves the model in TensorFlow.js's layers-model format: into the folder `url` (`'file://dir'`
+   * or a plain path, Node.js), with one commit point (lib/io/save-folder.ts); or, in a browser,
+   * to `'localstorage://name'`, `'indexeddb://name'` or `'downloads://name'`, under the names
+   * TensorFlow.js uses (lib/io/browser-storage.ts). Load it with `loadModel(url)` here or
+   * `tf.loadLayersModel(url)` in TensorFlow.js.
    */
   async save(url: string): Promise<SaveResult> {
     this.requireGraph('save');
+    if (isBrowserUrl(url)) return saveToBrowser(url, modelToArtifacts(this));
     return saveArtifacts(url, modelToArtifacts(this));
   }
 

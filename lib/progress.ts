@@ -6,14 +6,31 @@
  *   `32/32 - 1s 31ms/step - loss: 0.6931 - accuracy: 0.5000 - val_loss: ...`.
  */
 import { Logs } from './history';
+import { nodeProcess, nowMs } from './platform';
 
-/** Something to write progress to (process.stdout by default). */
+/** Something to write progress to (process.stdout by default; the console in a browser). */
 export interface ProgressOutput {
   write(text: string): unknown;
   isTTY?: boolean;
 }
 
 const BAR = 30;
+
+/** Lines for the browser's console: text is gathered until a newline, then logged. */
+class ConsoleLines implements ProgressOutput {
+  private pending = '';
+
+  write(text: string): void {
+    const parts = (this.pending + text).split('\n');
+    this.pending = parts.pop() ?? '';
+    for (const line of parts) console.log(line);
+  }
+}
+
+/** Where progress goes by default: Node's stdout, or the console. */
+function defaultOutput(): ProgressOutput {
+  return nodeProcess()?.stdout ?? new ConsoleLines();
+}
 
 function formatLogs(logs: Logs): string {
   return Object.entries(logs)
@@ -41,7 +58,7 @@ export function epochLine(epoch: number, epochs: number, steps: number, seconds:
 
 /** Progress of one epoch. */
 export class EpochProgress {
-  private readonly started = process.hrtime.bigint();
+  private readonly started = nowMs();
   private lastDraw = -Infinity;
   private readonly live: boolean;
 
@@ -50,7 +67,7 @@ export class EpochProgress {
     private readonly epochs: number,
     private readonly steps: number,
     verbose: 0 | 1 | 2,
-    private readonly out: ProgressOutput = process.stdout,
+    private readonly out: ProgressOutput = defaultOutput(),
   ) {
     this.live = verbose === 1 && out.isTTY === true;
     if (this.live) out.write(`Epoch ${epoch + 1}/${epochs}\n`);
@@ -62,7 +79,7 @@ export class EpochProgress {
   }
 
   private seconds(): number {
-    return Number(process.hrtime.bigint() - this.started) / 1e9;
+    return (nowMs() - this.started) / 1000;
   }
 
   /** Redraws the bar after `done` batches (at most every 50 ms). */

@@ -4,7 +4,7 @@
  * gives the same weights, the same shuffles and the same dropout masks, bit for bit.
  */
 import seedrandom from 'seedrandom';
-import { randomInt } from 'crypto';
+import { entropyInt } from './platform';
 
 /** A seed: an integer or a string. */
 export type Seed = number | string;
@@ -93,5 +93,5 @@ export class RandomStream {
 
 /** A fresh seed for an unseeded model, from the operating system (the engine has no unseeded randomness). */
 export function freshSeed(): number {
-  return randomInt(0, 2 ** 31 - 1);
+  return entropyInt(2 ** 31 - 1);
 }

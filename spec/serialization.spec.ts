@@ -109,7 +109,10 @@ describe('save and loadModel', () => {
     await expect(loadModel(reshaped)).rejects.toThrow("weight 'd/kernel' has shape [1, 4] but layer 'd' needs kernel of shape [2, 2]");
 
     await expect(loadModel(path.join(os.tmpdir(), 'no-such-lamina-model'))).rejects.toThrow(/loadModel: cannot read .*no-such-lamina-model\/model\.json/);
-    await expect(loadModel('http://example.com/model.json')).rejects.toThrow("only file:// paths are supported here, got 'http://example.com/model.json'");
+    await expect(loadModel('ftp://example.com/model.json')).rejects.toThrow("loadModel: 'ftp://example.com/model.json' has a scheme Lamina does not know; it takes file://");
+    // browser storage outside a browser: an Error that says what is missing
+    await expect(loadModel('localstorage://m')).rejects.toThrow("loadModel: localstorage:// needs a browser's window.localStorage, which this runtime lacks");
+    await expect(loadModel('indexeddb://m')).rejects.toThrow("loadModel: indexeddb:// needs a browser's indexedDB, which this runtime lacks");
   });
 });
 

@@ -145,8 +145,10 @@ export function checkJsonDepth(bytes: Uint8Array, max: number, where: string): v
 }
 
 /** Throws unless `p` is a plain file name (see the file comment); returns it. */
-export function checkWeightPath(p: unknown, source: string): string {
-  if (typeof p !== 'string') throw new Error(`loadModel: ${source}: each entry of weightsManifest[].paths should be a file name (a string), got ${brief(p)}`);
+export function checkWeightPath(path: unknown, source: string): string {
+  if (typeof path !== 'string') throw new Error(`loadModel: ${source}: each entry of weightsManifest[].paths should be a file name (a string), got ${brief(path)}`);
+  // './name' (as TensorFlow.js's downloads:// writes it) is the plain name 'name'
+  const p = path.startsWith('./') ? path.slice(2) : path;
   if (p === '' || p === '.' || p === '..' || /[/\\\0]/.test(p) || /^[A-Za-z]:/.test(p)) {
     throw new Error(`loadModel: ${source}: the weights path '${p.slice(0, 200)}' is not a plain file name inside the model's folder (no '..', no absolute path, no '/' or '\\')`);
   }

@@ -6,8 +6,13 @@
  * it synchronously for one file (plots, reports); `writeNewFile` and `syncDirectoryAsync` are the
  * asynchronous steps a multi-file commit (a model save, lib/io/save-folder.ts) is built from.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import type * as FS from 'fs';
+import type * as PATH from 'path';
+import { nodeBuiltin } from '../platform';
+
+/** Node's modules, reached when a Node-only function runs (a browser gets an Error naming it, lib/platform.ts). */
+const fs = nodeBuiltin<typeof FS>('fs', "writing files (writeFileAtomic, file:// models)");
+const path = nodeBuiltin<typeof PATH>('path', "writing files (writeFileAtomic, file:// models)");
 
 /** Makes each temporary name unique within this process; the pid makes it unique across processes. */
 let counter = 0;

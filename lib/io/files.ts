@@ -3,21 +3,23 @@
  * Node.js error codes and messages, an exact read of a file that must still be the one stat saw,
  * and model.json read under the limits in read-folder.ts.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import type * as FS from 'fs';
+import type * as PATH from 'path';
 import { brief, checkJsonDepth, MAX_JSON_DEPTH, MAX_MODEL_JSON_BYTES } from './artifacts';
+import { nodeBuiltin } from '../platform';
+
+/** Node's modules, reached when a Node-only function runs (a browser gets an Error naming it, lib/platform.ts). */
+const fs = nodeBuiltin<typeof FS>('fs', "file:// models (model.save, loadModel)");
+const path = nodeBuiltin<typeof PATH>('path', "file:// models (model.save, loadModel)");
 
 /** `file://dir`, `file://dir/model.json` or a plain path -> the folder. */
 export function folderOf(url: string, where: string): string {
   if (typeof url !== 'string' || url.length === 0) throw new TypeError(`${where}: expected a path or 'file://path', got ${String(url)}`);
   const p = url.startsWith('file://') ? url.slice('file://'.length) : url;
-  if (/^[a-z]+:\/\//i.test(p)) throw new Error(`${where}: only file:// paths are supported here, got '${url}'`);
+  if (/^[a-z]+:\/\//i.test(p)) throw new Error(`${where}: '${url}' has a scheme Lamina does not know; it takes file:// (or a plain path), localstorage://, indexeddb://, downloads:// (save) and http(s):// (load)`);
   return p.endsWith('model.json') ? path.dirname(p) : p;
 }
 
-/** O_NONBLOCK: opening a FIFO that slipped past the stat check cannot hang (0 where the platform lacks it). */
-const NONBLOCK = fs.constants.O_NONBLOCK ?? 0;
-const NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
 
 /** The error code of a Node.js system error ('ENOENT'), or undefined. */
 export function codeOf(e: unknown): string | undefined {
@@ -34,8 +36,11 @@ export function messageOf(e: unknown): string {
  * device, inode and size) once open: a file swapped for a FIFO, a link or another file between the
  * stat and the open is an Error, never a blocking or unbounded read.
  */
-export async function readExactly(file: string, seen: fs.Stats, into: Uint8Array, what: string, follow: boolean): Promise<void> {
-  const handle = await fs.promises.open(file, fs.constants.O_RDONLY | NONBLOCK | (follow ? 0 : NOFOLLOW));
+export async function readExactly(file: string, seen: FS.Stats, into: Uint8Array, what: string, follow: boolean): Promise<void> {
+  // O_NONBLOCK: opening a FIFO that slipped past the stat check cannot hang (0 where the platform lacks it)
+  const nonblock = fs.constants.O_NONBLOCK ?? 0;
+  const nofollow = follow ? 0 : fs.constants.O_NOFOLLOW ?? 0;
+  const handle = await fs.promises.open(file, fs.constants.O_RDONLY | nonblock | nofollow);
   try {
     const st = await handle.stat();
     if (!st.isFile() || st.dev !== seen.dev || st.ino !== seen.ino || st.size !== into.length) {
@@ -55,7 +60,7 @@ export async function readExactly(file: string, seen: fs.Stats, into: Uint8Array
 
 /** Reads and parses a model.json under the rules in the file comment; `where` begins each error. */
 export async function readModelJson(file: string, where: string): Promise<Record<string, unknown>> {
-  let stats: fs.Stats;
+  let stats: FS.Stats;
   try {
     stats = await fs.promises.stat(file);
   } catch (e) {

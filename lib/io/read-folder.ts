@@ -21,16 +21,21 @@
  *
  * Saving (save-folder.ts) has one commit point.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import type * as FS from 'fs';
+import type * as PATH from 'path';
 import { ArtifactsHead, checkTopology, checkWeightSpecs, ModelArtifacts, parseManifest } from './artifacts';
 import { codeOf, folderOf, messageOf, readExactly, readModelJson } from './files';
+import { nodeBuiltin } from '../platform';
+
+/** Node's modules, reached when a Node-only function runs (a browser gets an Error naming it, lib/platform.ts). */
+const fs = nodeBuiltin<typeof FS>('fs', "file:// models (loadModel)");
+const path = nodeBuiltin<typeof PATH>('path', "file:// models (loadModel)");
 
 /** A weights file found and measured, not yet read. */
 interface WeightFile {
   name: string;
   file: string;
-  stats: fs.Stats;
+  stats: FS.Stats;
   /** Whether it was reached through a symbolic link (then opened by its real path). */
   linked: boolean;
 }
@@ -48,7 +53,7 @@ function isInside(realDir: string, file: string): boolean {
  */
 async function findWeightFile(dir: string, realDir: string, name: string, source: string): Promise<WeightFile> {
   const file = path.join(dir, name);
-  let stats: fs.Stats;
+  let stats: FS.Stats;
   try {
     stats = await fs.promises.lstat(file);
   } catch (e) {

@@ -3,23 +3,32 @@
  * `saveArtifacts` for the steps and the guarantees. A folder saved here loads in
  * `tf.loadLayersModel` and with `loadModel`.
  */
-import { randomBytes } from 'crypto';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import type * as CRYPTO from 'crypto';
+import type * as FS from 'fs';
+import type * as OS from 'os';
+import type * as PATH from 'path';
 import { manifestFileNames, ModelArtifacts } from './artifacts';
 import { syncDirectoryAsync, writeNewFile } from './atomic-write';
 import { codeOf, folderOf, messageOf, readModelJson } from './files';
+import { nodeBuiltin } from '../platform';
+
+/** Node's modules, reached when a Node-only function runs (a browser gets an Error naming it, lib/platform.ts). */
+const fs = nodeBuiltin<typeof FS>('fs', "file:// models (model.save)");
+const os = nodeBuiltin<typeof OS>('os', "file:// models (model.save)");
+const path = nodeBuiltin<typeof PATH>('path', "file:// models (model.save)");
+const crypto = nodeBuiltin<typeof CRYPTO>('crypto', "file:// models (model.save)");
 
 /** This host, as a file-name tag: the process ids in our file names mean something only here. */
-const HOST = os.hostname().replace(/[^A-Za-z0-9-]/g, '').slice(0, 32) || 'host';
+function thisHost(): string {
+  return os.hostname().replace(/[^A-Za-z0-9-]/g, '').slice(0, 32) || 'host';
+}
 
 /** Ids of the saves this process is running now: their files are never removed as stale. */
 const inFlight = new Set<string>();
 
 /** A unique id for one save: host, pid and 48 random bits (crypto, never Math.random). */
 function saveId(): string {
-  return `${HOST}.${process.pid}.${randomBytes(6).toString('hex')}`;
+  return `${thisHost()}.${process.pid}.${crypto.randomBytes(6).toString('hex')}`;
 }
 
 /**
@@ -48,8 +57,8 @@ function isStale(name: string): boolean {
   if (m === null || m.groups === undefined) return false;
   const { host, pid, host2, pid2, pid3 } = m.groups;
   const owner = Number(pid ?? pid2 ?? pid3);
-  const theirHost = host ?? host2 ?? HOST;
-  if (theirHost !== HOST) return false;
+  const theirHost = host ?? host2 ?? thisHost();
+  if (theirHost !== thisHost()) return false;
   if (owner === process.pid) {
     const id = name.startsWith('weights.') ? name.slice('weights.'.length, -'.bin'.length) : name.slice('.model.json.'.length, -'.tmp'.length);
     return !inFlight.has(id);
