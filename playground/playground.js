@@ -37,6 +37,8 @@ const state = {
   playing: false,
   tickPending: false,
   dirty: false,
+  /** The preset's model without dropout: its history, drawn dashed beside the one with dropout. */
+  ghost: null,
   /** The Monte Carlo maps changed since they were last drawn. */
   mcDirty: false,
   preset: null,
@@ -225,6 +227,8 @@ worker.onmessage = ({ data: m }) => {
       break;
     case 'presetPart':
       showPresetRow(m.result);
+      // The model without dropout stays on the curves, dashed, beside the one with dropout.
+      state.ghost = m.result.history;
       break;
     case 'preset': {
       state.presetRunning = false;
@@ -452,7 +456,7 @@ function drawUncertainty() {
 }
 
 /** Two series over epochs (train blue, test orange) with y in [0, yMax]. */
-function drawCurves(canvas, train, test, yMax, label) {
+function drawCurves(canvas, train, test, yMax, label, ghost = null) {
   const ctx = context2d(canvas);
   const { width, height } = canvas;
   const left = 34;
@@ -476,12 +480,13 @@ function drawCurves(canvas, train, test, yMax, label) {
   ctx.fillText(`epoch ${train.length} / ${epochs}`, width - 6, height - 3);
   ctx.textAlign = 'left';
   ctx.fillText(label, left + 4, height - 3);
-  const plot = (values, color) => {
+  const plot = (values, color, dash = []) => {
     if (values.length === 0) return;
     const stepBy = Math.max(1, Math.floor(values.length / (width - left)));
     ctx.beginPath();
+    ctx.setLineDash(dash);
     ctx.strokeStyle = color;
-    ctx.lineWidth = 1.5;
+    ctx.lineWidth = dash.length ? 1 : 1.5;
     // One vertex per canvas column at most.
     for (let i = 0; i < values.length; i += stepBy) {
       const x = left + (i / epochs) * (width - left - 4);
@@ -490,7 +495,12 @@ function drawCurves(canvas, train, test, yMax, label) {
       else ctx.lineTo(x, y);
     }
     ctx.stroke();
+    ctx.setLineDash([]);
   };
+  if (ghost) {
+    plot(ghost[0], `rgba(${CLASS1},0.55)`, [4, 3]);
+    plot(ghost[1], `rgba(${CLASS0},0.55)`, [4, 3]);
+  }
   plot(train, `rgb(${CLASS1})`);
   plot(test, `rgb(${CLASS0})`);
 }
@@ -500,8 +510,12 @@ function drawHistory() {
   let maxLoss = 0.1;
   for (const v of h.loss) if (v > maxLoss) maxLoss = v;
   for (const v of h.valLoss) if (v > maxLoss) maxLoss = v;
-  drawCurves($('loss'), h.loss, h.valLoss, Math.min(maxLoss, 5), 'binary cross-entropy');
-  drawCurves($('accuracy'), h.acc, h.valAcc, 1, 'accuracy');
+  // During and after the preset's second model, the first (no dropout) is drawn dashed.
+  const g = state.preset !== null && state.preset.rate > 0 ? state.ghost : null;
+  if (g) for (const v of g.valLoss) if (v > maxLoss) maxLoss = v;
+  const note = g ? ' (dashed: no dropout)' : '';
+  drawCurves($('loss'), h.loss, h.valLoss, Math.min(maxLoss, 5), `binary cross-entropy${note}`, g && [g.loss, g.valLoss]);
+  drawCurves($('accuracy'), h.acc, h.valAcc, 1, `accuracy${note}`, g && [g.acc, g.valAcc]);
 }
 
 /** Each dropout layer's mask of the last step as a band: rows are the batch's samples, columns the units. */
@@ -549,7 +563,7 @@ function drawStatus() {
   const h = state.history;
   const last = (a) => (a.length ? a[a.length - 1] : NaN);
   const f = (v, d = 4) => (Number.isFinite(v) ? v.toFixed(d) : '-');
-  const what = state.presetRunning ? 'case study running' : state.playing ? 'training' : state.finished ? 'done' : 'paused';
+  const what = state.presetRunning ? 'case study running' : state.preset !== null ? 'case study done' : state.playing ? 'training' : state.finished ? 'done' : 'paused';
   const text =
     `${what} | epoch ${state.epoch} | loss ${f(last(h.loss))} / test ${f(last(h.valLoss))} | ` +
     `accuracy ${f(last(h.acc), 3)} / test ${f(last(h.valAcc), 3)} | ${fps.toFixed(0)} fps`;

@@ -27,6 +27,8 @@ interface PageState {
   res: number | null;
   mc: { res: number; samples: number; mean: number[]; std: number[] } | null;
   masks: { name: string; rate: number; rows: number; cols: number; kept: number }[];
+  threads: number | null;
+  isolated: boolean | null;
   errors: string[];
 }
 interface Hook {
@@ -100,8 +102,10 @@ function luminanceVariance(rgba: number[]): number {
 }
 
 describe('the playground in Chromium', () => {
-  test('loads, starts its worker and trains, with no console or page error', async () => {
+  test('loads cross-origin isolated, starts its worker and trains, with no console or page error', async () => {
     const state = await call('state');
+    // The server's COOP/COEP reach the worker: shared memory, so Lamina's thread pool can run there.
+    expect(state.isolated).toBe(true);
     expect(state.grid).toHaveLength(64 * 64);
     expect(state.mc?.std).toHaveLength(40 * 40);
     const { epoch } = await call('train', 5);

@@ -30,22 +30,27 @@ export interface OpenPage {
 /** Options of `launchBrowser`. */
 export interface LaunchOptions {
   /**
-   * Run Chromium with its processes and site isolation as a desktop browser has them, so a page
-   * served with COOP/COEP is `crossOriginIsolated`. Default false: @sparticuz/chromium's own
-   * arguments, which run one process with site isolation off, where `crossOriginIsolated` stays
-   * false (SharedArrayBuffer still exists: the arguments enable it).
+   * Default true: Chromium with a process per site and web security on (`browserArgs`), so a page
+   * served with COOP/COEP is `crossOriginIsolated`, as in a user's browser. False: the unchanged
+   * @sparticuz/chromium arguments (one process, site isolation off), where `crossOriginIsolated`
+   * stays false even under COOP/COEP.
    */
   crossOriginIsolated?: boolean;
 }
 
-/** The arguments that keep a page from being cross-origin isolated (one process, no site isolation, no web security). */
-const NOT_ISOLATED = ['--single-process', '--disable-site-isolation-trials', '--disable-web-security'];
+/**
+ * @sparticuz/chromium's flags without those that turn off what a cross-origin isolated page needs
+ * (one process per site, web security): with them `crossOriginIsolated` is false even under COOP
+ * and COEP, so a page could not be tested the way a user's browser runs it.
+ */
+export function browserArgs(): string[] {
+  const dropped = new Set(['--single-process', '--no-zygote', '--disable-site-isolation-trials', '--disable-web-security', '--allow-running-insecure-content']);
+  return chromium.args.filter((a) => !dropped.has(a) && !a.startsWith('--disable-features=')).concat(['--disable-features=AudioServiceOutOfProcess']);
+}
 
-/** Starts Chromium headless (about 3 s here, well under 1 s once cached). Close it with `browser.close()`. */
-export async function launchBrowser({ crossOriginIsolated = false }: LaunchOptions = {}): Promise<Browser> {
-  const args = crossOriginIsolated
-    ? chromium.args.filter((a) => !NOT_ISOLATED.includes(a) && !a.startsWith('--disable-features='))
-    : chromium.args;
+/** Starts Chromium headless (about 3 s cold, under 1 s once cached). Close it with `browser.close()`. */
+export async function launchBrowser({ crossOriginIsolated = true }: LaunchOptions = {}): Promise<Browser> {
+  const args = crossOriginIsolated ? browserArgs() : chromium.args;
   return puppeteer.launch({ args, executablePath: await chromium.executablePath(), headless: true });
 }
 
