@@ -642,6 +642,8 @@ window.playground = {
   measureFps,
   /** The dropout masks of the last step, as drawn: per Dropout layer, rows x cols bits (1 kept). */
   maskBits: () => state.masks.map((m) => ({ name: m.name, rate: m.rate, rows: m.rows, cols: m.cols, bits: Array.from(m.bits) })),
+  /** The labels of the training rows (the first nTrain). */
+  trainLabels: () => (state.data ? Array.from(state.data.labels.subarray(0, state.data.nTrain)) : []),
   /** The decision-boundary canvas's pixels (RGBA, row-major), as drawn. */
   boundaryPixels: () => Array.from(context2d($('boundary')).getImageData(0, 0, $('boundary').width, $('boundary').height).data),
   /** A snapshot of what the page shows (arrays copied). */

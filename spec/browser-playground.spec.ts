@@ -23,6 +23,7 @@ interface PresetModel {
 }
 interface PageState {
   epoch: number;
+  history: { loss: number[]; acc: number[]; valLoss: number[]; valAcc: number[] };
   grid: number[] | null;
   res: number | null;
   mc: { res: number; samples: number; mean: number[]; std: number[] } | null;
@@ -41,6 +42,7 @@ interface Hook {
   state(): PageState;
   maskBits(): { name: string; rate: number; rows: number; cols: number; bits: number[] }[];
   boundaryPixels(): number[];
+  trainLabels(): number[];
 }
 
 /** Calls window.playground[name](...args) in the page (the spec is compiled without the DOM's types). */
@@ -203,6 +205,50 @@ describe('the playground in Chromium', () => {
     expect(changedFraction(without, withDropout)).toBeGreaterThan(0.02);
     expect(opened.errors).toEqual([]);
   }, 30000);
+});
+
+describe('the playground by its controls', () => {
+  /** The epoch the page shows, from the test hook. */
+  const epoch = async (): Promise<number> => (await call('state')).epoch;
+  /** Waits until `check()` holds (polling every 50 ms), or fails after `ms`. */
+  async function until(check: () => Promise<boolean>, what: string, ms = 10000): Promise<void> {
+    const end = Date.now() + ms;
+    while (!(await check())) {
+      if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  test('Play trains, Pause stops, Step adds one epoch, Reset starts again at epoch 0', async () => {
+    await call('configure', { ...SMALL, rate: 0.2 });
+    await page.click('#play');
+    await until(async () => (await epoch()) >= 50, 'epoch 50 while playing');
+    await page.click('#pause');
+    // Let the frame in flight land, then the epoch must hold still.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const paused = await epoch();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await epoch()).toBe(paused);
+    await page.click('#step');
+    await until(async () => (await epoch()) === paused + 1, 'one more epoch after Step');
+    await page.click('#reset');
+    await until(async () => (await epoch()) === 0 && (await call('state')).history.loss.length === 0, 'epoch 0 after Reset');
+    expect(opened.errors).toEqual([]);
+  }, 30000);
+
+  test('each dataset (circles, moons, XOR, spiral) trains from its control, with both classes in the training share', async () => {
+    for (const dataset of ['circles', 'moons', 'xor', 'spiral']) {
+      await call('configure', { ...SMALL, dataset, n: 200, noise: 0.05, units: 32, layers: 2, activation: 'tanh', rate: 0.1, inputRate: 0.1, maxNorm: 3 });
+      await call('train', 30);
+      const state = await call('state');
+      expect([dataset, state.epoch, state.history.loss.length]).toEqual([dataset, 30, 30]);
+      expect(state.history.loss.every(Number.isFinite)).toBe(true);
+      expect(state.masks.map((m) => m.name).length).toBe(3);
+      const labels = await call('trainLabels');
+      expect([dataset, labels.length, new Set(labels).size]).toEqual([dataset, 60, 2]);
+    }
+    expect(opened.errors).toEqual([]);
+  }, 60000);
 });
 
 describe('playground/server.js', () => {
