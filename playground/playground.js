@@ -67,7 +67,7 @@ const worker = new Worker(new URL('./train-worker.js', import.meta.url), { type:
 const NUMBER_FIELDS = ['n', 'noise', 'trainPercent', 'dataSeed', 'layers', 'units', 'inputRate', 'rate', 'learningRate', 'batchSize', 'seed', 'maxEpochs'];
 const INTEGER_FIELDS = new Set(['n', 'trainPercent', 'dataSeed', 'layers', 'units', 'batchSize', 'seed', 'maxEpochs']);
 const LIMITS = {
-  n: [10, 1000], noise: [0, 1], trainPercent: [5, 95], dataSeed: [0, 1e9], layers: [1, 4], units: [1, 1000],
+  n: [10, 1000], noise: [0, 1], trainPercent: [5, 95], dataSeed: [0, 1e9], layers: [1, 4], units: [1, 500],
   inputRate: [0, 0.9], rate: [0, 0.9], learningRate: [1e-5, 1], batchSize: [1, 1000], seed: [0, 1e9], maxEpochs: [1, 100000], maxNorm: [0.01, 100],
 };
 

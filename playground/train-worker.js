@@ -23,11 +23,16 @@ import {
   Adam, Dense, Dropout, getThreads, makeCircles, makeMoons, MaxNorm, predictMC, RandomStream, Sequential, splitRows, Tensor,
 } from '../dist/lamina.mjs';
 
-/** Side of the decision-boundary grid (GRID x GRID points of the plane). */
+/** Side of the decision-boundary grid (GRID x GRID points of the plane); SMALL_GRID for wide deep networks. */
 const GRID = 64;
-/** Side of the Monte Carlo grid, and its passes. */
+const SMALL_GRID = 32;
+/** Side of the Monte Carlo grid, and its passes (SMALL_MC_GRID for wide deep networks). */
 const MC_GRID = 40;
+const SMALL_MC_GRID = 24;
 const MC_SAMPLES = 30;
+const SMALL_MC_SAMPLES = 10;
+/** Hidden-to-hidden weights above which a frame's predictions use the small grids (4096 points through 4 layers of 500 units take about a second). */
+const LARGE_WEIGHTS = 20000;
 /** While playing, the Monte Carlo maps are recomputed every this many frames. */
 const MC_EVERY_FRAMES = 12;
 /** The preset posts a frame at most this often (ms), and yields to the message queue this often. */
@@ -182,23 +187,27 @@ class Views {
   constructor(config, model, data) {
     this.model = model;
     this.twin = buildModel(config, `${config.seed}/views`);
-    this.grid = gridPoints(data.bounds, GRID);
-    this.mcGrid = gridPoints(data.bounds, MC_GRID);
+    const large = config.units * config.units * (config.layers - 1) > LARGE_WEIGHTS;
+    this.res = large ? SMALL_GRID : GRID;
+    this.mcRes = large ? SMALL_MC_GRID : MC_GRID;
+    this.mcSamples = large ? SMALL_MC_SAMPLES : MC_SAMPLES;
+    this.grid = gridPoints(data.bounds, this.res);
+    this.mcGrid = gridPoints(data.bounds, this.mcRes);
     this.stochastic = model.layers.some((l) => l.stochastic);
   }
 
-  /** P(class 1) over the GRID x GRID plane, row 0 at the top. */
+  /** P(class 1) over the res x res plane, row 0 at the top. */
   boundary() {
     this.twin.setWeights(this.model.getWeights());
     return Float32Array.from(this.twin.predict(this.grid, { batchSize: 1024 }).data);
   }
 
-  /** Monte Carlo dropout over the MC_GRID plane: mean and std of MC_SAMPLES passes (null without dropout). */
+  /** Monte Carlo dropout over the mcRes x mcRes plane: mean and std of mcSamples passes (null without dropout). */
   monteCarlo() {
     if (!this.stochastic) return null;
     this.twin.setWeights(this.model.getWeights());
-    const { mean, std } = predictMC(this.twin, this.mcGrid, { samples: MC_SAMPLES, batchSize: MC_GRID * MC_GRID });
-    return { res: MC_GRID, samples: MC_SAMPLES, mean: Float32Array.from(mean.data), std: Float32Array.from(std.data) };
+    const { mean, std } = predictMC(this.twin, this.mcGrid, { samples: this.mcSamples, batchSize: this.mcRes * this.mcRes });
+    return { res: this.mcRes, samples: this.mcSamples, mean: Float32Array.from(mean.data), std: Float32Array.from(std.data) };
   }
 
   /** The mask each Dropout layer drew in the last training step: 1 kept, 0 dropped, [rows, units]. */
@@ -258,7 +267,7 @@ function postFrame(s, { mc = false, id = null } = {}) {
   s.frames++;
   post({
     type: 'frame', token: s.token, id, epoch: s.epoch, preset: s.preset ?? null,
-    logs: takeLogs(s), grid: s.views.boundary(), res: GRID, masks: s.views.masks(), mc: mc ? s.views.monteCarlo() : null,
+    logs: takeLogs(s), grid: s.views.boundary(), res: s.views.res, masks: s.views.masks(), mc: mc ? s.views.monteCarlo() : null,
   });
 }
 
