@@ -51,6 +51,8 @@ export { lossOp, resolveLoss, lossFunction } from './lib/losses';
 export type { LossFunction } from './lib/losses';
 export type { MetricFunction } from './lib/metrics';
 export { MaxNorm, UnitNorm, NonNeg } from './lib/constraints';
+export { L1L2, l1, l2, l1l2, penaltyOp, resolveRegularizer } from './lib/regularizers';
+export type { Regularizer, L1L2Args, Penalized } from './lib/regularizers';
 export type { Constraint, NormConstraintArgs } from './lib/constraints';
 export * as initializers from './lib/initializers';
 export { summaryText } from './lib/summary';

@@ -13,6 +13,7 @@ import { outputLength } from '../kernels/im2col';
 import { ActivationName, resolveActivation } from '../lib/activations';
 import { CallContext } from '../lib/autodiff';
 import { Constraint, resolveConstraint } from '../lib/constraints';
+import { Regularizer, resolveRegularizer } from '../lib/regularizers';
 import { conv1d, conv2d, Padding } from '../lib/conv-ops';
 import { Initializer, resolveInitializer } from '../lib/initializers';
 import { BuildRandom, KERNEL_BIAS_KEYS, Layer, kernelBiasConfig, KernelBiasArgs, WeightShape } from '../lib/layer';
@@ -71,6 +72,8 @@ abstract class Conv extends Layer {
   private readonly biasInitializer: Initializer;
   private readonly kernelConstraint: Constraint | null;
   private readonly biasConstraint: Constraint | null;
+  private readonly kernelRegularizer: Regularizer | null;
+  private readonly biasRegularizer: Regularizer | null;
 
   constructor(spatial: number, filters: number, kernelSize: number | readonly number[], args: ConvArgs) {
     super(args);
@@ -86,6 +89,8 @@ abstract class Conv extends Layer {
     this.biasInitializer = resolveInitializer(args.biasInitializer ?? 'zeros', `biasInitializer for ${me}:`);
     this.kernelConstraint = resolveConstraint(args.kernelConstraint, `kernelConstraint for ${me}:`);
     this.biasConstraint = resolveConstraint(args.biasConstraint, `biasConstraint for ${me}:`);
+    this.kernelRegularizer = resolveRegularizer(args.kernelRegularizer, `kernelRegularizer for ${me}:`);
+    this.biasRegularizer = resolveRegularizer(args.biasRegularizer, `biasRegularizer for ${me}:`);
   }
 
   /** The kernel [...kernelSize, inChannels, filters] (after build). */
@@ -123,7 +128,7 @@ abstract class Conv extends Layer {
       dilation_rate: this.kernelSize.map(() => 1),
       activation: this.activation,
       use_bias: this.useBias,
-      ...kernelBiasConfig(this.kernelInitializer, this.biasInitializer, this.kernelConstraint, this.biasConstraint),
+      ...kernelBiasConfig(this.kernelInitializer, this.biasInitializer, this.kernelConstraint, this.biasConstraint, this.kernelRegularizer, this.biasRegularizer),
     };
   }
 
@@ -136,8 +141,8 @@ abstract class Conv extends Layer {
   }
 
   protected override createWeights(_inputShape: readonly number[], random: BuildRandom): void {
-    this.addWeight('kernel', (w) => this.kernelInitializer.fill(w, random.init), this.kernelConstraint);
-    if (this.useBias) this.addWeight('bias', (w) => this.biasInitializer.fill(w, random.init), this.biasConstraint);
+    this.addWeight('kernel', (w) => this.kernelInitializer.fill(w, random.init), this.kernelConstraint, this.kernelRegularizer);
+    if (this.useBias) this.addWeight('bias', (w) => this.biasInitializer.fill(w, random.init), this.biasConstraint, this.biasRegularizer);
   }
 }
 

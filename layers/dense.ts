@@ -7,6 +7,7 @@
 import { ActivationName, resolveActivation } from '../lib/activations';
 import { CallContext } from '../lib/autodiff';
 import { Constraint, resolveConstraint } from '../lib/constraints';
+import { Regularizer, resolveRegularizer } from '../lib/regularizers';
 import { Initializer, resolveInitializer } from '../lib/initializers';
 import { BuildRandom, KERNEL_BIAS_KEYS, kernelBiasConfig, KernelBiasArgs, Layer, WeightShape } from '../lib/layer';
 import { dense } from '../lib/ops';
@@ -28,6 +29,8 @@ export class Dense extends Layer {
   private readonly biasInitializer: Initializer;
   private readonly kernelConstraint: Constraint | null;
   private readonly biasConstraint: Constraint | null;
+  private readonly kernelRegularizer: Regularizer | null;
+  private readonly biasRegularizer: Regularizer | null;
 
   /** `units`: the size of the output's last axis. */
   constructor(units: number, args: DenseArgs = {}) {
@@ -42,6 +45,8 @@ export class Dense extends Layer {
     this.biasInitializer = resolveInitializer(args.biasInitializer ?? 'zeros', `biasInitializer for Dense '${this.name}':`);
     this.kernelConstraint = resolveConstraint(args.kernelConstraint, `kernelConstraint for Dense '${this.name}':`);
     this.biasConstraint = resolveConstraint(args.biasConstraint, `biasConstraint for Dense '${this.name}':`);
+    this.kernelRegularizer = resolveRegularizer(args.kernelRegularizer, `kernelRegularizer for Dense '${this.name}':`);
+    this.biasRegularizer = resolveRegularizer(args.biasRegularizer, `biasRegularizer for Dense '${this.name}':`);
   }
 
   /** The kernel [in, units] (after build). */
@@ -68,8 +73,8 @@ export class Dense extends Layer {
   }
 
   protected override createWeights(_inputShape: readonly number[], random: BuildRandom): void {
-    this.addWeight('kernel', (w) => this.kernelInitializer.fill(w, random.init), this.kernelConstraint);
-    if (this.useBias) this.addWeight('bias', (w) => this.biasInitializer.fill(w, random.init), this.biasConstraint);
+    this.addWeight('kernel', (w) => this.kernelInitializer.fill(w, random.init), this.kernelConstraint, this.kernelRegularizer);
+    if (this.useBias) this.addWeight('bias', (w) => this.biasInitializer.fill(w, random.init), this.biasConstraint, this.biasRegularizer);
   }
 
   override getConfig(): Record<string, unknown> {
@@ -78,7 +83,7 @@ export class Dense extends Layer {
       units: this.units,
       activation: this.activation,
       use_bias: this.useBias,
-      ...kernelBiasConfig(this.kernelInitializer, this.biasInitializer, this.kernelConstraint, this.biasConstraint),
+      ...kernelBiasConfig(this.kernelInitializer, this.biasInitializer, this.kernelConstraint, this.biasConstraint, this.kernelRegularizer, this.biasRegularizer),
     };
   }
 

@@ -22,6 +22,7 @@ import { drawDropoutMask } from '../kernels/dropout';
 import { ActivationName, resolveActivation } from '../lib/activations';
 import { CallContext } from '../lib/autodiff';
 import { Constraint, resolveConstraint } from '../lib/constraints';
+import { Regularizer, resolveRegularizer } from '../lib/regularizers';
 import { Initializer, resolveInitializer } from '../lib/initializers';
 import { BuildRandom, KERNEL_BIAS_KEYS, Layer, serializeObject, kernelBiasConfig, KernelBiasArgs, WeightShape } from '../lib/layer';
 import { moreOptionKeys } from '../lib/options';
@@ -36,6 +37,8 @@ export interface RecurrentArgs extends KernelBiasArgs {
   /** Initializer of the recurrent kernel (default 'orthogonal'). */
   recurrentInitializer?: string | Initializer;
   recurrentConstraint?: Constraint | string;
+  /** A penalty on the recurrent kernel, added to the loss (lib/regularizers.ts). */
+  recurrentRegularizer?: Regularizer | string;
   /** Probability of dropping an input feature, one mask per sequence (default 0). */
   dropout?: number;
   /** Probability of dropping a unit of the state fed back, one mask per sequence (default 0). */
@@ -71,6 +74,7 @@ const RECURRENT_KEYS = moreOptionKeys<RecurrentArgs, KernelBiasArgs>(KERNEL_BIAS
   recurrentActivation: true,
   recurrentInitializer: true,
   recurrentConstraint: true,
+  recurrentRegularizer: true,
   dropout: true,
   recurrentDropout: true,
   returnSequences: true,
@@ -118,6 +122,9 @@ export abstract class RecurrentLayer extends Layer {
   private readonly kernelConstraint: Constraint | null;
   private readonly recurrentConstraint: Constraint | null;
   private readonly biasConstraint: Constraint | null;
+  private readonly kernelRegularizer: Regularizer | null;
+  private readonly recurrentRegularizer: Regularizer | null;
+  private readonly biasRegularizer: Regularizer | null;
   private readonly ownSeed: Seed | undefined;
   private maskState: Uint32Array | null = null;
   private readonly opts: RecurrentOpOptions;
@@ -141,6 +148,9 @@ export abstract class RecurrentLayer extends Layer {
     this.kernelConstraint = resolveConstraint(args.kernelConstraint, `kernelConstraint for ${where}:`);
     this.recurrentConstraint = resolveConstraint(args.recurrentConstraint, `recurrentConstraint for ${where}:`);
     this.biasConstraint = resolveConstraint(args.biasConstraint, `biasConstraint for ${where}:`);
+    this.kernelRegularizer = resolveRegularizer(args.kernelRegularizer, `kernelRegularizer for ${where}:`);
+    this.recurrentRegularizer = resolveRegularizer(args.recurrentRegularizer, `recurrentRegularizer for ${where}:`);
+    this.biasRegularizer = resolveRegularizer(args.biasRegularizer, `biasRegularizer for ${where}:`);
     this.dropout = args.dropout ?? 0;
     this.recurrentDropout = args.recurrentDropout ?? 0;
     checkRate(where, 'dropout', this.dropout);
@@ -184,9 +194,9 @@ export abstract class RecurrentLayer extends Layer {
       activation: this.activation,
       recurrent_activation: this.recurrentActivation,
       use_bias: this.useBias,
-      ...kernelBiasConfig(this.kernelInitializer, this.biasInitializer, this.kernelConstraint, this.biasConstraint),
+      ...kernelBiasConfig(this.kernelInitializer, this.biasInitializer, this.kernelConstraint, this.biasConstraint, this.kernelRegularizer, this.biasRegularizer),
       recurrent_initializer: serializeObject(this.recurrentInitializer),
-      recurrent_regularizer: null,
+      recurrent_regularizer: serializeObject(this.recurrentRegularizer),
       recurrent_constraint: serializeObject(this.recurrentConstraint),
       dropout: this.dropout,
       recurrent_dropout: this.recurrentDropout,
@@ -246,9 +256,9 @@ export abstract class RecurrentLayer extends Layer {
   }
 
   protected override createWeights(_inputShape: readonly number[], random: BuildRandom): void {
-    this.addWeight('kernel', (w) => this.kernelInitializer.fill(w, random.init), this.kernelConstraint);
-    this.addWeight('recurrent_kernel', (w) => this.recurrentInitializer.fill(w, random.init), this.recurrentConstraint);
-    if (this.useBias) this.addWeight('bias', (w) => this.fillBias(w, random.init), this.biasConstraint);
+    this.addWeight('kernel', (w) => this.kernelInitializer.fill(w, random.init), this.kernelConstraint, this.kernelRegularizer);
+    this.addWeight('recurrent_kernel', (w) => this.recurrentInitializer.fill(w, random.init), this.recurrentConstraint, this.recurrentRegularizer);
+    if (this.useBias) this.addWeight('bias', (w) => this.fillBias(w, random.init), this.biasConstraint, this.biasRegularizer);
     this.maskState = new RandomStream(this.ownSeed !== undefined ? String(this.ownSeed) : `${random.layerSeed}/noise`).bitState();
   }
 

@@ -11,6 +11,7 @@
  * built (their weights allocated) and filled.
  */
 import { Constraint, MaxNorm, NonNeg, UnitNorm } from '../lib/constraints';
+import { L1L2, Regularizer } from '../lib/regularizers';
 import { Layer, LayerArgs } from '../lib/layer';
 import { Optimizer, optimizerFromConfig } from '../lib/optimizers';
 import { checkOptions, optionKeys } from '../lib/options';
@@ -105,6 +106,27 @@ export class ConfigReader {
   }
 
   /** A constraint config ({ class_name, config }) or undefined. */
+  /** A weight penalty: TF.js's `L1L2` ({ l1, l2 }), or Keras 3's `L1`, `L2`, `L1L2`; null: none. */
+  regularizer(key: string): Regularizer | undefined {
+    const v = this.config[key] as { class_name?: string; config?: Record<string, unknown> } | null | undefined;
+    if (v === undefined || v === null) return undefined;
+    const c = v.config ?? {};
+    const factor = (name: string): number => {
+      const f = c[name] ?? 0;
+      return typeof f === 'number' ? f : this.fail(key, `an L1L2 regularizer whose ${name} is a number`);
+    };
+    switch (v.class_name) {
+      case 'L1L2':
+        return new L1L2({ l1: factor('l1'), l2: factor('l2') });
+      case 'L1':
+        return new L1L2({ l1: factor('l1') });
+      case 'L2':
+        return new L1L2({ l2: factor('l2') });
+      default:
+        return this.fail(key, 'an L1L2, L1 or L2 regularizer');
+    }
+  }
+
   constraint(key: string): Constraint | undefined {
     const v = this.config[key] as { class_name?: string; config?: Record<string, unknown> } | null | undefined;
     if (v === undefined || v === null) return undefined;
@@ -134,6 +156,8 @@ const FACTORIES: Record<string, LayerFactory> = {
       useBias: c.boolean('use_bias', true),
       kernelConstraint: c.constraint('kernel_constraint'),
       biasConstraint: c.constraint('bias_constraint'),
+      kernelRegularizer: c.regularizer('kernel_regularizer'),
+      biasRegularizer: c.regularizer('bias_regularizer'),
     }),
   Dropout: (c) => new Dropout(c.number('rate'), { ...c.common(), noiseShape: c.noiseShape('noise_shape'), seed: c.optionalNumber('seed') }),
   SpatialDropout1D: (c) => new SpatialDropout1D(c.number('rate'), { ...c.common(), seed: c.optionalNumber('seed') }),
@@ -202,6 +226,8 @@ function convArgs(c: ConfigReader): ConvArgs {
     useBias: c.boolean('use_bias', true),
     kernelConstraint: c.constraint('kernel_constraint'),
     biasConstraint: c.constraint('bias_constraint'),
+    kernelRegularizer: c.regularizer('kernel_regularizer'),
+    biasRegularizer: c.regularizer('bias_regularizer'),
   };
 }
 
@@ -226,6 +252,9 @@ function recurrentArgs(c: ConfigReader): RecurrentArgs {
     kernelConstraint: c.constraint('kernel_constraint'),
     recurrentConstraint: c.constraint('recurrent_constraint'),
     biasConstraint: c.constraint('bias_constraint'),
+    kernelRegularizer: c.regularizer('kernel_regularizer'),
+    recurrentRegularizer: c.regularizer('recurrent_regularizer'),
+    biasRegularizer: c.regularizer('bias_regularizer'),
   };
 }
 

@@ -40,6 +40,7 @@ function adoptWeights(wrapper: Layer, inner: Layer, prefix: string): void {
     wrapper.weights.push(w);
     wrapper.weightNames.push(prefix + inner.weightNames[i]);
     wrapper.constraints.push(inner.constraints[i]);
+    wrapper.regularizers.push(inner.regularizers[i]);
   });
 }
 

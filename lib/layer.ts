@@ -6,6 +6,7 @@
 import { floatArray } from '../kernels/parallel';
 import { CallContext, Workspace } from './autodiff';
 import { Constraint, resolveConstraint } from './constraints';
+import { Penalized, Regularizer, resolveRegularizer } from './regularizers';
 import { Initializer } from './initializers';
 import { checkOptionKeys, checkOptions, moreOptionKeys, optionKeys } from './options';
 import { Node, SymbolicTensor } from './graph/symbolic';
@@ -44,6 +45,9 @@ export interface KernelBiasArgs extends LayerArgs {
   /** A constraint object or name (`'maxNorm'`, `'nonNeg'`, `'unitNorm'`), applied after each step. */
   kernelConstraint?: Constraint | string;
   biasConstraint?: Constraint | string;
+  /** A weight penalty added to the loss (`l2(0.01)`, `'l1'`, `'l2'`, `'l1_l2'`, lib/regularizers.ts). */
+  kernelRegularizer?: Regularizer | string;
+  biasRegularizer?: Regularizer | string;
 }
 
 /** The keys of `LayerArgs`, which every layer accepts. */
@@ -57,6 +61,8 @@ export const KERNEL_BIAS_KEYS = moreOptionKeys<KernelBiasArgs, LayerArgs>(LAYER_
   biasInitializer: true,
   kernelConstraint: true,
   biasConstraint: true,
+  kernelRegularizer: true,
+  biasRegularizer: true,
 });
 
 /** A weight's name (`kernel`, `bias`) and shape, as `Layer.weightShapes` lists them. */
@@ -78,18 +84,20 @@ export function serializeObject(o: { className: string; config: Record<string, u
   return o === null ? null : { class_name: o.className, config: { ...o.config } };
 }
 
-/** What a layer with a kernel and a bias saves of them: initializers, regularizers (none), constraints. */
+/** What a layer with a kernel and a bias saves of them: initializers, regularizers, constraints. */
 export function kernelBiasConfig(
   kernelInitializer: Initializer,
   biasInitializer: Initializer,
   kernelConstraint: Constraint | null,
   biasConstraint: Constraint | null,
+  kernelRegularizer: Regularizer | null = null,
+  biasRegularizer: Regularizer | null = null,
 ): Record<string, unknown> {
   return {
     kernel_initializer: serializeObject(kernelInitializer),
     bias_initializer: serializeObject(biasInitializer),
-    kernel_regularizer: null,
-    bias_regularizer: null,
+    kernel_regularizer: serializeObject(kernelRegularizer),
+    bias_regularizer: serializeObject(biasRegularizer),
     activity_regularizer: null,
     kernel_constraint: serializeObject(kernelConstraint),
     bias_constraint: serializeObject(biasConstraint),
@@ -133,6 +141,8 @@ export abstract class Layer {
   weightNames: string[] = [];
   /** Constraint of each weight, parallel to `weights`, or null. */
   constraints: (Constraint | null)[] = [];
+  /** Penalty of each weight, parallel to `weights`, or null (lib/regularizers.ts). */
+  regularizers: (Regularizer | null)[] = [];
   /** Reused buffers of this layer's ops. */
   protected readonly ws = new Workspace();
   /** The weights `build` is creating (from `weightShapes`), read by `addWeight`; null outside `build`. */
@@ -246,9 +256,9 @@ export abstract class Layer {
 
   /**
    * Adds the next weight `weightShapes` lists (which must be called `name`), filled by `fill`,
-   * with an optional constraint. Only during `build`.
+   * with an optional constraint and penalty. Only during `build`.
    */
-  protected addWeight(name: string, fill: (w: Tensor) => void, constraint: Constraint | null = null): Tensor {
+  protected addWeight(name: string, fill: (w: Tensor) => void, constraint: Constraint | null = null, regularizer: Regularizer | null = null): Tensor {
     const next = this.planned?.[this.weights.length];
     if (next === undefined || next.name !== name) {
       throw new Error(`${this.className} '${this.name}': addWeight('${name}') does not match the next weight weightShapes lists (${next === undefined ? 'none' : `'${next.name}'`})`);
@@ -262,7 +272,17 @@ export abstract class Layer {
     this.weights.push(w);
     this.weightNames.push(name);
     this.constraints.push(resolved);
+    this.regularizers.push(resolveRegularizer(regularizer, `regularizer of ${this.className} '${this.name}' ${name}:`));
     return w;
+  }
+
+  /** The layer's penalized weights (trainable layers only, as Keras 3), appended to `into`. */
+  penalized(into: Penalized[] = []): Penalized[] {
+    if (!this.trainable) return into;
+    this.regularizers.forEach((regularizer, i) => {
+      if (regularizer !== null) into.push({ weight: this.weights[i], regularizer });
+    });
+    return into;
   }
 
   /**

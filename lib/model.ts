@@ -33,6 +33,7 @@ import { weightedTotal } from './ops';
 import { Optimizer } from './optimizers';
 import { checkOptions, optionKeys } from './options';
 import { EpochProgress } from './progress';
+import { Penalized, penaltyOp, penaltySum } from './regularizers';
 import { freshSeed, RandomStream, Seed } from './random';
 import { summaryText } from './summary';
 import { describe, sizeOf, Tensor } from './tensor';
@@ -303,6 +304,7 @@ export class Model {
     const order = new Int32Array(n).map((_, i) => i);
     const history = new History(epochs);
     const weights = this.trainableWeights;
+    const penalized = this.penalizedWeights();
     const ctx: CallContext = { training: true, tape: this.tape };
     const steps = Math.ceil(n / batchSize);
     const names = compiled.logNames;
@@ -324,7 +326,7 @@ export class Model {
         this.nextPass(ctx);
         for (let i = 0; i < X.length; i++) xb[i] = shuffle ? this.gather(ctx, 'fit.x', X[i], order, start, rows) : X[i].rows(start, start + rows);
         for (let i = 0; i < Y.length; i++) yb[i] = shuffle ? this.gather(ctx, 'fit.y', Y[i], order, start, rows) : Y[i].rows(start, start + rows);
-        this.trainStep(ctx, xb, yb, compiled, weights, sums, rows);
+        this.trainStep(ctx, xb, yb, compiled, weights, penalized, sums, rows);
         if (callbacks.length > 0 || progress?.wantsBatches) {
           const seen = start + rows;
           const batchLogs: Logs = {};
@@ -350,11 +352,17 @@ export class Model {
     return history;
   }
 
-  /** One batch: forward with the tape on, the loss, backward, optimizer step, constraints. */
-  private trainStep(ctx: CallContext, xb: Tensor[], yb: Tensor[], compiled: Compiled, weights: Tensor[], sums: Float64Array, rows: number): void {
+  /**
+   * One batch: forward with the tape on, the loss (plus the weight penalties, lib/regularizers.ts),
+   * backward, optimizer step, constraints.
+   */
+  private trainStep(ctx: CallContext, xb: Tensor[], yb: Tensor[], compiled: Compiled, weights: Tensor[], penalized: Penalized[],
+    sums: Float64Array, rows: number): void {
     this.tape.reset();
     const outs = this.run(xb, ctx);
-    const total = this.lossOf(ctx, compiled, yb, outs, sums, rows);
+    const loss = this.lossOf(ctx, compiled, yb, outs, sums, rows);
+    const total = penalized.length === 0 ? loss : penaltyOp(ctx, this.ws, loss, penalized);
+    sums[0] += (total.data[0] - loss.data[0]) * rows;
     zeroGrads(weights);
     this.tape.backward(total);
     compiled.optimizer.step(weights);
@@ -476,6 +484,8 @@ export class Model {
   private evaluateChecked(X: Tensor[], Y: Tensor[], batchSize: number, training: boolean): number[] {
     const compiled = this.compiled as Compiled;
     const n = X[0].shape[0];
+    // The weights do not change during an evaluation: their penalty is added to the loss once.
+    const penalty = penaltySum(this.penalizedWeights());
     const ctx: CallContext = { training, tape: null };
     const sums = new Float64Array(compiled.logNames.length);
     const xb: Tensor[] = new Array(X.length);
@@ -490,7 +500,15 @@ export class Model {
       this.nextPass(ctx);
       this.lossOf(ctx, compiled, yb, this.run(xb, ctx), sums, rows);
     }
+    sums[0] += penalty * n;
     return Array.from(sums, (s) => s / n);
+  }
+
+  /** The trainable weights with a penalty (kernelRegularizer, ...), layer by layer. */
+  penalizedWeights(): Penalized[] {
+    const items: Penalized[] = [];
+    for (const layer of this.layers) layer.penalized(items);
+    return items;
   }
 
   /**
