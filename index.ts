@@ -81,6 +81,8 @@ export { Flatten, Reshape, RepeatVector } from './layers/reshape';
 export { Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Merge, MERGE_KEYS } from './layers/merge';
 export type { MergeArgs, ConcatenateArgs } from './layers/merge';
 export { Activation } from './layers/activation';
+export { ActivityRegularization } from './layers/regularization';
+export type { ActivityRegularizationArgs } from './layers/regularization';
 export type { ActivationArgs } from './layers/activation';
 export { SimpleRNN, LSTM, GRU, RecurrentLayer } from './layers/recurrent';
 export type { RecurrentArgs, LSTMArgs, GRUArgs } from './layers/recurrent';

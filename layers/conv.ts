@@ -91,6 +91,7 @@ abstract class Conv extends Layer {
     this.biasConstraint = resolveConstraint(args.biasConstraint, `biasConstraint for ${me}:`);
     this.kernelRegularizer = resolveRegularizer(args.kernelRegularizer, `kernelRegularizer for ${me}:`);
     this.biasRegularizer = resolveRegularizer(args.biasRegularizer, `biasRegularizer for ${me}:`);
+    this.activityRegularizer = resolveRegularizer(args.activityRegularizer, `activityRegularizer for ${me}:`);
   }
 
   /** The kernel [...kernelSize, inChannels, filters] (after build). */
@@ -128,7 +129,7 @@ abstract class Conv extends Layer {
       dilation_rate: this.kernelSize.map(() => 1),
       activation: this.activation,
       use_bias: this.useBias,
-      ...kernelBiasConfig(this.kernelInitializer, this.biasInitializer, this.kernelConstraint, this.biasConstraint, this.kernelRegularizer, this.biasRegularizer),
+      ...kernelBiasConfig(this.kernelInitializer, this.biasInitializer, this.kernelConstraint, this.biasConstraint, this.kernelRegularizer, this.biasRegularizer, this.activityRegularizer),
     };
   }
 

@@ -47,6 +47,7 @@ export class Dense extends Layer {
     this.biasConstraint = resolveConstraint(args.biasConstraint, `biasConstraint for Dense '${this.name}':`);
     this.kernelRegularizer = resolveRegularizer(args.kernelRegularizer, `kernelRegularizer for Dense '${this.name}':`);
     this.biasRegularizer = resolveRegularizer(args.biasRegularizer, `biasRegularizer for Dense '${this.name}':`);
+    this.activityRegularizer = resolveRegularizer(args.activityRegularizer, `activityRegularizer for Dense '${this.name}':`);
   }
 
   /** The kernel [in, units] (after build). */
@@ -83,7 +84,7 @@ export class Dense extends Layer {
       units: this.units,
       activation: this.activation,
       use_bias: this.useBias,
-      ...kernelBiasConfig(this.kernelInitializer, this.biasInitializer, this.kernelConstraint, this.biasConstraint, this.kernelRegularizer, this.biasRegularizer),
+      ...kernelBiasConfig(this.kernelInitializer, this.biasInitializer, this.kernelConstraint, this.biasConstraint, this.kernelRegularizer, this.biasRegularizer, this.activityRegularizer),
     };
   }
 

@@ -151,6 +151,7 @@ export abstract class RecurrentLayer extends Layer {
     this.kernelRegularizer = resolveRegularizer(args.kernelRegularizer, `kernelRegularizer for ${where}:`);
     this.recurrentRegularizer = resolveRegularizer(args.recurrentRegularizer, `recurrentRegularizer for ${where}:`);
     this.biasRegularizer = resolveRegularizer(args.biasRegularizer, `biasRegularizer for ${where}:`);
+    this.activityRegularizer = resolveRegularizer(args.activityRegularizer, `activityRegularizer for ${where}:`);
     this.dropout = args.dropout ?? 0;
     this.recurrentDropout = args.recurrentDropout ?? 0;
     checkRate(where, 'dropout', this.dropout);
@@ -194,7 +195,7 @@ export abstract class RecurrentLayer extends Layer {
       activation: this.activation,
       recurrent_activation: this.recurrentActivation,
       use_bias: this.useBias,
-      ...kernelBiasConfig(this.kernelInitializer, this.biasInitializer, this.kernelConstraint, this.biasConstraint, this.kernelRegularizer, this.biasRegularizer),
+      ...kernelBiasConfig(this.kernelInitializer, this.biasInitializer, this.kernelConstraint, this.biasConstraint, this.kernelRegularizer, this.biasRegularizer, this.activityRegularizer),
       recurrent_initializer: serializeObject(this.recurrentInitializer),
       recurrent_regularizer: serializeObject(this.recurrentRegularizer),
       recurrent_constraint: serializeObject(this.recurrentConstraint),

@@ -12,6 +12,7 @@
  */
 import { Constraint, MaxNorm, NonNeg, UnitNorm } from '../lib/constraints';
 import { L1L2, Regularizer } from '../lib/regularizers';
+import { ActivityRegularization } from './regularization';
 import { Layer, LayerArgs } from '../lib/layer';
 import { Optimizer, optimizerFromConfig } from '../lib/optimizers';
 import { checkOptions, optionKeys } from '../lib/options';
@@ -158,6 +159,7 @@ const FACTORIES: Record<string, LayerFactory> = {
       biasConstraint: c.constraint('bias_constraint'),
       kernelRegularizer: c.regularizer('kernel_regularizer'),
       biasRegularizer: c.regularizer('bias_regularizer'),
+      activityRegularizer: c.regularizer('activity_regularizer'),
     }),
   Dropout: (c) => new Dropout(c.number('rate'), { ...c.common(), noiseShape: c.noiseShape('noise_shape'), seed: c.optionalNumber('seed') }),
   SpatialDropout1D: (c) => new SpatialDropout1D(c.number('rate'), { ...c.common(), seed: c.optionalNumber('seed') }),
@@ -186,6 +188,7 @@ const FACTORIES: Record<string, LayerFactory> = {
   // Keras 2 since then, Keras 3 and Lamina always write reset_after.
   GRU: (c) => new GRU(c.number('units'), { ...recurrentArgs(c), resetAfter: c.boolean('reset_after', false) }),
   Activation: (c) => new Activation(c.string('activation'), c.common()),
+  ActivityRegularization: (c) => new ActivityRegularization({ ...c.common(), l1: c.optionalNumber('l1') ?? 0, l2: c.optionalNumber('l2') ?? 0 }),
   RepeatVector: (c) => new RepeatVector(c.number('n'), c.common()),
   Add: (c) => new Add(mergeArgsFromConfig(c)),
   Subtract: (c) => new Subtract(mergeArgsFromConfig(c)),
@@ -228,6 +231,7 @@ function convArgs(c: ConfigReader): ConvArgs {
     biasConstraint: c.constraint('bias_constraint'),
     kernelRegularizer: c.regularizer('kernel_regularizer'),
     biasRegularizer: c.regularizer('bias_regularizer'),
+    activityRegularizer: c.regularizer('activity_regularizer'),
   };
 }
 
@@ -255,6 +259,7 @@ function recurrentArgs(c: ConfigReader): RecurrentArgs {
     kernelRegularizer: c.regularizer('kernel_regularizer'),
     recurrentRegularizer: c.regularizer('recurrent_regularizer'),
     biasRegularizer: c.regularizer('bias_regularizer'),
+    activityRegularizer: c.regularizer('activity_regularizer'),
   };
 }
 

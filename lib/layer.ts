@@ -48,6 +48,8 @@ export interface KernelBiasArgs extends LayerArgs {
   /** A weight penalty added to the loss (`l2(0.01)`, `'l1'`, `'l2'`, `'l1_l2'`, lib/regularizers.ts). */
   kernelRegularizer?: Regularizer | string;
   biasRegularizer?: Regularizer | string;
+  /** A penalty on the layer's output, added to the loss in training and evaluation (Keras 3: summed over the batch). */
+  activityRegularizer?: Regularizer | string;
 }
 
 /** The keys of `LayerArgs`, which every layer accepts. */
@@ -63,6 +65,7 @@ export const KERNEL_BIAS_KEYS = moreOptionKeys<KernelBiasArgs, LayerArgs>(LAYER_
   biasConstraint: true,
   kernelRegularizer: true,
   biasRegularizer: true,
+  activityRegularizer: true,
 });
 
 /** A weight's name (`kernel`, `bias`) and shape, as `Layer.weightShapes` lists them. */
@@ -92,13 +95,14 @@ export function kernelBiasConfig(
   biasConstraint: Constraint | null,
   kernelRegularizer: Regularizer | null = null,
   biasRegularizer: Regularizer | null = null,
+  activityRegularizer: Regularizer | null = null,
 ): Record<string, unknown> {
   return {
     kernel_initializer: serializeObject(kernelInitializer),
     bias_initializer: serializeObject(biasInitializer),
     kernel_regularizer: serializeObject(kernelRegularizer),
     bias_regularizer: serializeObject(biasRegularizer),
-    activity_regularizer: null,
+    activity_regularizer: serializeObject(activityRegularizer),
     kernel_constraint: serializeObject(kernelConstraint),
     bias_constraint: serializeObject(biasConstraint),
   };
@@ -143,6 +147,8 @@ export abstract class Layer {
   constraints: (Constraint | null)[] = [];
   /** Penalty of each weight, parallel to `weights`, or null (lib/regularizers.ts). */
   regularizers: (Regularizer | null)[] = [];
+  /** Penalty of the layer's output, added to the loss by `fit` and `evaluate`, or null. */
+  activityRegularizer: Regularizer | null = null;
   /** Reused buffers of this layer's ops. */
   protected readonly ws = new Workspace();
   /** The weights `build` is creating (from `weightShapes`), read by `addWeight`; null outside `build`. */

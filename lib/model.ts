@@ -140,6 +140,10 @@ export class Model {
   private readonly shuffleRandom: RandomStream;
   private readonly tape = new Tape();
   private readonly ws = new Workspace();
+  /** While `fit` or `evaluate` runs a pass: the penalties of that pass (weights', then each activity regularizer's output); else null. */
+  private penalties: Penalized[] | null = null;
+  /** The list `penalties` points to during a pass (reused from pass to pass). */
+  private readonly passPenalties: Penalized[] = [];
   /** True while a `fit` runs: a second one on the same weights is refused. */
   private fitting = false;
   /** Passes run so far (see `CallContext.pass`). */
@@ -359,9 +363,15 @@ export class Model {
   private trainStep(ctx: CallContext, xb: Tensor[], yb: Tensor[], compiled: Compiled, weights: Tensor[], penalized: Penalized[],
     sums: Float64Array, rows: number): void {
     this.tape.reset();
-    const outs = this.run(xb, ctx);
+    const items = this.beginPenalties(penalized);
+    let outs: Tensor[];
+    try {
+      outs = this.run(xb, ctx);
+    } finally {
+      this.penalties = null;
+    }
     const loss = this.lossOf(ctx, compiled, yb, outs, sums, rows);
-    const total = penalized.length === 0 ? loss : penaltyOp(ctx, this.ws, loss, penalized);
+    const total = items.length === 0 ? loss : penaltyOp(ctx, this.ws, loss, items);
     sums[0] += (total.data[0] - loss.data[0]) * rows;
     zeroGrads(weights);
     this.tape.backward(total);
@@ -449,7 +459,11 @@ export class Model {
         for (let j = 0; j < reads.length; j++) list[j] = values[reads[j]];
         input = list;
       } else input = values[reads[0]];
-      values[plan.writes[k]] = node.layer.call(input, nodeCtx);
+      const out = node.layer.call(input, nodeCtx);
+      values[plan.writes[k]] = out;
+      // An activity regularizer penalizes this output in the pass's loss
+      const activity = node.layer.activityRegularizer;
+      if (activity !== null && this.penalties !== null) this.penalties.push({ weight: out, regularizer: activity });
     }
     for (let o = 0; o < plan.outputSlots.length; o++) plan.outputs[o] = values[plan.outputSlots[o]];
     return plan.outputs;
@@ -484,24 +498,43 @@ export class Model {
   private evaluateChecked(X: Tensor[], Y: Tensor[], batchSize: number, training: boolean): number[] {
     const compiled = this.compiled as Compiled;
     const n = X[0].shape[0];
-    // The weights do not change during an evaluation: their penalty is added to the loss once.
+    // The weights do not change during an evaluation: their penalty is added to the loss once;
+    // activity penalties are summed over each batch's outputs (so batches keep the user's size).
     const penalty = penaltySum(this.penalizedWeights());
+    const activity = this.layers.some((layer) => layer.activityRegularizer !== null);
     const ctx: CallContext = { training, tape: null };
     const sums = new Float64Array(compiled.logNames.length);
     const xb: Tensor[] = new Array(X.length);
     const yb: Tensor[] = new Array(Y.length);
     // Dropout on (Monte Carlo evaluation) draws masks per pass: keep the user's batches then.
-    const passRows = training ? batchSize : this.passRows(batchSize, n);
+    const passRows = training || activity ? batchSize : this.passRows(batchSize, n);
     // Forward pass by pass, summing loss and metrics weighted by the rows of each pass.
     for (let start = 0; start < n; start += passRows) {
       const rows = Math.min(passRows, n - start);
       for (let i = 0; i < X.length; i++) xb[i] = X[i].rows(start, start + rows);
       for (let i = 0; i < Y.length; i++) yb[i] = Y[i].rows(start, start + rows);
       this.nextPass(ctx);
-      this.lossOf(ctx, compiled, yb, this.run(xb, ctx), sums, rows);
+      const items = activity ? this.beginPenalties([]) : null;
+      let outs: Tensor[];
+      try {
+        outs = this.run(xb, ctx);
+      } finally {
+        this.penalties = null;
+      }
+      this.lossOf(ctx, compiled, yb, outs, sums, rows);
+      if (items !== null) sums[0] += penaltySum(items) * rows;
     }
     sums[0] += penalty * n;
     return Array.from(sums, (s) => s / n);
+  }
+
+  /** Starts collecting a pass's penalties: `weights` first, then the activity penalties `run` adds. */
+  private beginPenalties(weights: readonly Penalized[]): Penalized[] {
+    const items = this.passPenalties;
+    items.length = 0;
+    for (const item of weights) items.push(item);
+    this.penalties = items;
+    return items;
   }
 
   /** The trainable weights with a penalty (kernelRegularizer, ...), layer by layer. */

@@ -18,6 +18,7 @@ import { LSTM } from '../layers/recurrent';
 import { Conv2D } from '../layers/conv';
 import { Flatten } from '../layers/reshape';
 import { loadModel } from '../layers/serialization';
+import { ActivityRegularization } from '../layers/regularization';
 import { Sequential } from '../lib/sequential';
 import { SGD } from '../lib/optimizers';
 import { lcg } from './helpers/fixtures';
@@ -109,6 +110,77 @@ describe('the loss fit and evaluate report', () => {
     expect(all.penalizedWeights().length).toBe(3);
     all.setWeights(frozen.getWeights());
     expect(all.evaluate(X, Y)[0] - frozen.evaluate(X, Y)[0]).toBeCloseTo(penaltyByHand(all) - penaltyByHand(frozen), 5);
+  });
+});
+
+describe('activity penalties (activityRegularizer, ActivityRegularization)', () => {
+  /** 2 -> Dense(4, tanh, activity l2) -> ActivityRegularization(l1) -> Dense(1, sigmoid), kernel l1l2; SGD with rate `lr`. */
+  function activityModel(lr: number): Sequential {
+    const model = new Sequential({ seed: 6 });
+    model.add(new Dense(4, { inputShape: [2], activation: 'tanh', activityRegularizer: l2(0.3), kernelRegularizer: l1l2({ l1: 0.01, l2: 0.02 }) }));
+    model.add(new ActivityRegularization({ l1: 0.2 }));
+    model.add(new Dense(1, { activation: 'sigmoid' }));
+    model.compile({ loss: 'binaryCrossentropy', optimizer: new SGD({ learningRate: lr }) });
+    return model;
+  }
+
+  it('evaluate adds each penalty summed over the batch (Keras 3), and fit steps along the gradient of that loss', async () => {
+    const model = activityModel(0.05);
+    // by hand: the hidden activations h, the bare loss, the penalties
+    const [k1, b1] = model.getWeights().map((w) => Array.from(w.data));
+    let activity = 0;
+    for (let r = 0; r < 3; r++) {
+      for (let j = 0; j < 4; j++) {
+        const h = Math.tanh(X.data[2 * r] * k1[j] + X.data[2 * r + 1] * k1[4 + j] + b1[j]);
+        activity += 0.3 * h * h + 0.2 * Math.abs(h);
+      }
+    }
+    const weights = k1.reduce((sum, v) => sum + 0.01 * Math.abs(v) + 0.02 * v * v, 0);
+    const bare = new Sequential({ seed: 6 });
+    bare.add(new Dense(4, { inputShape: [2], activation: 'tanh' }));
+    bare.add(new Dense(1, { activation: 'sigmoid' }));
+    bare.compile({ loss: 'binaryCrossentropy', optimizer: new SGD({ learningRate: 0 }) });
+    bare.setWeights(model.getWeights());
+    const loss = (m: Sequential): number => m.evaluate(X, Y, { batchSize: 3 })[0];
+    expect(loss(model)).toBeCloseTo(loss(bare) + activity + weights, 5);
+
+    // the step fit takes is -lr times the gradient of that loss (central differences on a copy)
+    const before = model.getWeights().map((w) => Float32Array.from(w.data));
+    const probe = activityModel(0);
+    probe.setWeights(model.getWeights());
+    const live = probe.layers.flatMap((layer) => layer.weights);
+    const numeric = live.map((w) => Array.from(w.data, (_v, i) => {
+      const v = w.data[i];
+      w.data[i] = v + 1e-3;
+      const up = loss(probe);
+      const upAt = w.data[i];
+      w.data[i] = v - 1e-3;
+      const down = loss(probe);
+      const downAt = w.data[i];
+      w.data[i] = v;
+      return (up - down) / (upAt - downAt);
+    }));
+    await model.fit(X, Y, { epochs: 1, batchSize: 3, shuffle: false, verbose: 0 });
+    const after = model.getWeights().map((w) => Array.from(w.data));
+    after.forEach((w, t) => w.forEach((v, i) => {
+      const analytic = (before[t][i] - v) / 0.05;
+      expect(Math.abs(analytic - numeric[t][i])).toBeLessThan(2e-2 * Math.max(1, Math.abs(numeric[t][i])));
+    }));
+  });
+
+  it('saves ActivityRegularization and activity_regularizer and loads them back', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lamina-activity-'));
+    const model = activityModel(0.1);
+    await model.save(`file://${dir}`);
+    const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
+    const layers = json.modelTopology.config.layers as Array<{ class_name: string; config: Record<string, unknown> }>;
+    expect(layers[0].config.activity_regularizer).toEqual({ class_name: 'L1L2', config: { l1: 0, l2: 0.3 } });
+    expect(layers[1].class_name).toBe('ActivityRegularization');
+    expect(layers[1].config).toMatchObject({ l1: 0.2, l2: 0 });
+    const loaded = await loadModel(`file://${dir}`);
+    loaded.compile({ loss: 'binaryCrossentropy', optimizer: 'sgd' });
+    expect(loaded.evaluate(X, Y)[0]).toBeCloseTo(model.evaluate(X, Y)[0], 6);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
 
