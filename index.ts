@@ -82,6 +82,8 @@ export { Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Merge,
 export type { MergeArgs, ConcatenateArgs } from './layers/merge';
 export { Activation } from './layers/activation';
 export { ActivityRegularization } from './layers/regularization';
+export { Embedding } from './layers/embedding';
+export type { EmbeddingArgs } from './layers/embedding';
 export type { ActivityRegularizationArgs } from './layers/regularization';
 export type { ActivationArgs } from './layers/activation';
 export { SimpleRNN, LSTM, GRU, RecurrentLayer } from './layers/recurrent';

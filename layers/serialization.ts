@@ -13,6 +13,7 @@
 import { Constraint, MaxNorm, NonNeg, UnitNorm } from '../lib/constraints';
 import { L1L2, Regularizer } from '../lib/regularizers';
 import { ActivityRegularization } from './regularization';
+import { Embedding } from './embedding';
 import { Layer, LayerArgs } from '../lib/layer';
 import { Optimizer, optimizerFromConfig } from '../lib/optimizers';
 import { checkOptions, optionKeys } from '../lib/options';
@@ -106,7 +107,6 @@ export class ConfigReader {
     return { name: this.string('name'), trainable: this.boolean('trainable', true), inputShape };
   }
 
-  /** A constraint config ({ class_name, config }) or undefined. */
   /** A weight penalty: TF.js's `L1L2` ({ l1, l2 }), or Keras 3's `L1`, `L2`, `L1L2`; null: none. */
   regularizer(key: string): Regularizer | undefined {
     const v = this.config[key] as { class_name?: string; config?: Record<string, unknown> } | null | undefined;
@@ -128,6 +128,7 @@ export class ConfigReader {
     }
   }
 
+  /** A constraint config ({ class_name, config }) or undefined. */
   constraint(key: string): Constraint | undefined {
     const v = this.config[key] as { class_name?: string; config?: Record<string, unknown> } | null | undefined;
     if (v === undefined || v === null) return undefined;
@@ -189,6 +190,15 @@ const FACTORIES: Record<string, LayerFactory> = {
   GRU: (c) => new GRU(c.number('units'), { ...recurrentArgs(c), resetAfter: c.boolean('reset_after', false) }),
   Activation: (c) => new Activation(c.string('activation'), c.common()),
   ActivityRegularization: (c) => new ActivityRegularization({ ...c.common(), l1: c.optionalNumber('l1') ?? 0, l2: c.optionalNumber('l2') ?? 0 }),
+  Embedding: (c) =>
+    new Embedding(c.number('input_dim'), c.number('output_dim'), {
+      ...c.common(),
+      embeddingsRegularizer: c.regularizer('embeddings_regularizer'),
+      activityRegularizer: c.regularizer('activity_regularizer'),
+      embeddingsConstraint: c.constraint('embeddings_constraint'),
+      maskZero: c.boolean('mask_zero', false),
+      inputLength: c.optionalNumber('input_length'),
+    }),
   RepeatVector: (c) => new RepeatVector(c.number('n'), c.common()),
   Add: (c) => new Add(mergeArgsFromConfig(c)),
   Subtract: (c) => new Subtract(mergeArgsFromConfig(c)),
