@@ -83,6 +83,8 @@ export type { MergeArgs, ConcatenateArgs } from './layers/merge';
 export { Activation } from './layers/activation';
 export { ActivityRegularization } from './layers/regularization';
 export { Embedding } from './layers/embedding';
+export { BatchNormalization, LayerNormalization } from './layers/normalization';
+export type { NormalizationArgs, BatchNormalizationArgs } from './layers/normalization';
 export type { EmbeddingArgs } from './layers/embedding';
 export type { ActivityRegularizationArgs } from './layers/regularization';
 export type { ActivationArgs } from './layers/activation';

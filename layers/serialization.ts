@@ -14,6 +14,7 @@ import { Constraint, MaxNorm, NonNeg, UnitNorm } from '../lib/constraints';
 import { L1L2, Regularizer } from '../lib/regularizers';
 import { ActivityRegularization } from './regularization';
 import { Embedding } from './embedding';
+import { BatchNormalization, LayerNormalization, NormalizationArgs } from './normalization';
 import { Layer, LayerArgs } from '../lib/layer';
 import { Optimizer, optimizerFromConfig } from '../lib/optimizers';
 import { checkOptions, optionKeys } from '../lib/options';
@@ -190,6 +191,13 @@ const FACTORIES: Record<string, LayerFactory> = {
   GRU: (c) => new GRU(c.number('units'), { ...recurrentArgs(c), resetAfter: c.boolean('reset_after', false) }),
   Activation: (c) => new Activation(c.string('activation'), c.common()),
   ActivityRegularization: (c) => new ActivityRegularization({ ...c.common(), l1: c.optionalNumber('l1') ?? 0, l2: c.optionalNumber('l2') ?? 0 }),
+  BatchNormalization: (c) =>
+    new BatchNormalization({
+      ...c.common(),
+      ...normalizationArgs(c),
+      momentum: c.optionalNumber('momentum'),
+    }),
+  LayerNormalization: (c) => new LayerNormalization({ ...c.common(), ...normalizationArgs(c) }),
   Embedding: (c) =>
     new Embedding(c.number('input_dim'), c.number('output_dim'), {
       ...c.common(),
@@ -270,6 +278,22 @@ function recurrentArgs(c: ConfigReader): RecurrentArgs {
     recurrentRegularizer: c.regularizer('recurrent_regularizer'),
     biasRegularizer: c.regularizer('bias_regularizer'),
     activityRegularizer: c.regularizer('activity_regularizer'),
+  };
+}
+
+/** The arguments both normalizations share; the axis must be the last (-1, or [-1]). */
+function normalizationArgs(c: ConfigReader): NormalizationArgs {
+  const axis = c.config.axis;
+  const last = axis === undefined || axis === null || axis === -1 || (Array.isArray(axis) && axis.length === 1 && axis[0] === -1);
+  if (!last) {
+    throw new Error(`loadModel: layer '${layerLabel(c.config)}' (${c.className}) normalizes axis ${brief(axis)}; Lamina implements the last axis (-1) only`);
+  }
+  return {
+    epsilon: c.optionalNumber('epsilon'),
+    center: c.boolean('center', true),
+    scale: c.boolean('scale', true),
+    gammaRegularizer: c.regularizer('gamma_regularizer'),
+    betaRegularizer: c.regularizer('beta_regularizer'),
   };
 }
 

@@ -41,6 +41,7 @@ function adoptWeights(wrapper: Layer, inner: Layer, prefix: string): void {
     wrapper.weightNames.push(prefix + inner.weightNames[i]);
     wrapper.constraints.push(inner.constraints[i]);
     wrapper.regularizers.push(inner.regularizers[i]);
+    wrapper.learnt.push(inner.learnt[i]);
   });
 }
 

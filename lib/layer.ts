@@ -147,6 +147,8 @@ export abstract class Layer {
   constraints: (Constraint | null)[] = [];
   /** Penalty of each weight, parallel to `weights`, or null (lib/regularizers.ts). */
   regularizers: (Regularizer | null)[] = [];
+  /** Whether each weight is learnt (false for state such as BatchNormalization's moving statistics), parallel to `weights`. */
+  learnt: boolean[] = [];
   /** Penalty of the layer's output, added to the loss by `fit` and `evaluate`, or null. */
   activityRegularizer: Regularizer | null = null;
   /** Reused buffers of this layer's ops. */
@@ -191,10 +193,10 @@ export abstract class Layer {
   set trainable(value: boolean) {
     if (typeof value !== 'boolean') throw new TypeError(`${this.className} '${this.name}': trainable must be true or false, got ${describe(value)}`);
     this.isTrainable = value;
-    for (const w of this.weights) {
-      w.requiresGrad = value;
+    this.weights.forEach((w, i) => {
+      w.requiresGrad = value && this.learnt[i] !== false;
       w.grad?.fill(0);
-    }
+    });
   }
 
   /** Whether `call` takes a list of tensors (the merge layers) instead of one. */
@@ -262,9 +264,11 @@ export abstract class Layer {
 
   /**
    * Adds the next weight `weightShapes` lists (which must be called `name`), filled by `fill`,
-   * with an optional constraint and penalty. Only during `build`.
+   * with an optional constraint and penalty; `learnt` false for a weight the optimizer never
+   * touches (state updated by the layer itself). Only during `build`.
    */
-  protected addWeight(name: string, fill: (w: Tensor) => void, constraint: Constraint | null = null, regularizer: Regularizer | null = null): Tensor {
+  protected addWeight(name: string, fill: (w: Tensor) => void, constraint: Constraint | null = null, regularizer: Regularizer | null = null,
+    learnt = true): Tensor {
     const next = this.planned?.[this.weights.length];
     if (next === undefined || next.name !== name) {
       throw new Error(`${this.className} '${this.name}': addWeight('${name}') does not match the next weight weightShapes lists (${next === undefined ? 'none' : `'${next.name}'`})`);
@@ -273,13 +277,24 @@ export abstract class Layer {
     const resolved = resolveConstraint(constraint, `constraint of ${this.className} '${this.name}' ${name}:`);
     const w = Tensor.zeros(next.shape);
     fill(w);
-    w.requiresGrad = this.isTrainable;
+    w.requiresGrad = this.isTrainable && learnt;
     w.grad = floatArray(w.size);
     this.weights.push(w);
     this.weightNames.push(name);
     this.constraints.push(resolved);
     this.regularizers.push(resolveRegularizer(regularizer, `regularizer of ${this.className} '${this.name}' ${name}:`));
+    this.learnt.push(learnt);
     return w;
+  }
+
+  /** The weights the optimizer updates: all learnt ones of a trainable layer, none otherwise. */
+  get trainableWeights(): Tensor[] {
+    return this.trainable ? this.weights.filter((_w, i) => this.learnt[i] !== false) : [];
+  }
+
+  /** Parameters in the weights the optimizer updates (`countParams` minus state and frozen weights). */
+  countTrainableParams(): number {
+    return this.trainableWeights.reduce((n, w) => n + w.size, 0);
   }
 
   /** The layer's penalized weights (trainable layers only, as Keras 3), appended to `into`. */

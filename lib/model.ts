@@ -245,7 +245,7 @@ export class Model {
 
   /** The weights the optimizer updates: those of the trainable layers, in order. */
   get trainableWeights(): Tensor[] {
-    return this.layers.filter((l) => l.trainable).flatMap((l) => l.weights);
+    return this.layers.flatMap((l) => l.trainableWeights);
   }
 
   /** Chooses the loss (one, or one per output), the optimizer and the metrics. */

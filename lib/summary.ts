@@ -35,8 +35,9 @@ export function summaryText(model: Summarizable, width?: number): string {
   // One row per layer, a blank line between layers as Keras prints them.
   model.layers.forEach((layer, i) => {
     const params = layer.countParams();
-    if (layer.trainable) trainable += params;
-    else frozen += params;
+    const learnt = layer.countTrainableParams();
+    trainable += learnt;
+    frozen += params - learnt;
     const shape = `(None, ${(layer.outputShape ?? []).join(', ')})`;
     const cells = [`${layer.name} (${layer.className})`, shape, String(params)];
     if (!functional) lines.push(row(cells));
