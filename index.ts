@@ -109,7 +109,7 @@ export { repeatedEvaluation, gridSearch, summarize } from './lib/experiment';
 export type { Params, Scores, TaskFn, TaskRef, Summary, ExperimentOptions, Evaluation } from './lib/experiment';
 
 // Data and plots
-export { makeCircles, makeMoons, trainTestSplit, splitRows, NumpyRandomState, loadDigits, makeWaveforms } from './datasets';
-export type { MakeCirclesOptions, MakeMoonsOptions, ToyDataset, Split, Digits, DigitsPart, DigitsOptions, MakeWaveformsOptions, SequenceDataset } from './datasets';
+export { makeCircles, makeMoons, trainTestSplit, splitRows, NumpyRandomState, loadDigits, makeWaveforms, makeTokenSequences } from './datasets';
+export type { MakeCirclesOptions, MakeMoonsOptions, ToyDataset, Split, Digits, DigitsPart, DigitsOptions, MakeWaveformsOptions, SequenceDataset, MakeTokenSequencesOptions } from './datasets';
 export { linePlot, scatterPlot, boxPlot, quartiles, errorBarPlot, heatMap, viridis, saveSvg } from './lib/plot';
 export { writeFileAtomic } from './lib/io/atomic-write';

@@ -21,3 +21,5 @@ export { loadDigits, allDigits, DIGIT_COUNT, DIGIT_PIXELS } from './digits';
 export type { Digits, DigitsPart, DigitsOptions } from './digits';
 export { makeWaveforms } from './sequences';
 export type { MakeWaveformsOptions, SequenceDataset } from './sequences';
+export { makeTokenSequences, POSITIVE_WORDS, NEGATIVE_WORDS } from './tokens';
+export type { MakeTokenSequencesOptions } from './tokens';

@@ -197,7 +197,9 @@ function runInWorkers(ref: TaskRef, jobs: Job[], size: number): Promise<Scores[]
     };
     // Start min(size, jobs) workers and give each its first job.
     for (let i = 0; i < Math.min(size, jobs.length); i++) {
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: ref.module, name: ref.name ?? 'run' } });
+      // Each worker runs its model on one thread: the workers themselves already use the cores.
+      const env = { ...process.env, LAMINA_THREADS: '1' };
+      const worker = new Worker(WORKER_SOURCE, { eval: true, env, workerData: { module: ref.module, name: ref.name ?? 'run' } });
       pool.push(worker);
       worker.on('message', (m: { index: number; scores?: Scores; error?: string }) => {
         if (m.error !== undefined) return finish(new Error(`experiment: the run with seed ${jobs[m.index].seed} failed in a worker: ${m.error}`));
