@@ -231,6 +231,14 @@ describe('saving', () => {
     const theirs = await tfLoadFolder(dir);
     const dense = theirs.layers[2].getConfig() as { kernelRegularizer: { className: string; config: Record<string, number> } };
     expect(dense.kernelRegularizer).toEqual({ className: 'L1L2', config: { l1: 0.01, l2: 0.02 } });
+    // and predicts as Lamina does, from Lamina's weights
+    const rand = lcg(12);
+    const x = Tensor.zeros([3, 4, 4, 1]);
+    for (let i = 0; i < x.size; i++) x.data[i] = rand();
+    const expected = Array.from((model.predict(x) as Tensor).data);
+    expect(Array.from((loaded.predict(x) as Tensor).data)).toEqual(expected);
+    const got = (theirs.predict(tf.tensor(Array.from(x.data), x.shape)) as tf.Tensor).dataSync();
+    Array.from(got).forEach((v, i) => expect(Math.abs(v - expected[i])).toBeLessThan(1e-6));
     fs.rmSync(dir, { recursive: true, force: true });
 
     // the recurrent kernel's penalty too
