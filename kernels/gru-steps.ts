@@ -6,7 +6,7 @@
  */
 import type { GruBuffers, GruGradBuffers } from './gru';
 import type { StepsGradSource } from './lstm-steps';
-import { activate, completeStateGradRows, maskedCopy, RnnSizes, slope, stepTimesKernel, stepTimesKernelT } from './recurrent';
+import { activate, completeStateGradRows, RnnSizes, slope, stepStateTimesKernel, stepTimesKernelT } from './recurrent';
 
 /**
  * Forward over every step for rows [b0, b1): inner[s] = h'_s · U (h' = h * `recurrentMask` when
@@ -15,19 +15,9 @@ import { activate, completeStateGradRows, maskedCopy, RnnSizes, slope, stepTimes
 export function gruStepsForward(sz: RnnSizes, recurrentKernel: Float32Array, bias: Float32Array | null,
   recurrentMask: Float32Array | null, buf: GruBuffers, act: number, recAct: number, b0: number, b1: number): void {
   const { batch, time, units } = sz;
-  const cols = 3 * units;
-  const stateSize = batch * units;
-  const rows = b1 - b0;
   for (let s = 0; s < time; s++) {
-    const h0 = s * stateSize + b0 * units;
-    const z0 = (s * batch + b0) * cols;
     // inner[s] = h'_{s} · U on these rows (the masked state when there is a recurrent mask)
-    if (recurrentMask !== null && buf.hMasked !== null) {
-      maskedCopy(buf.h, h0, recurrentMask, buf.hMasked, h0, rows * units, b0 * units);
-      stepTimesKernel(buf.hMasked, h0, recurrentKernel, buf.inner, z0, rows, units, cols, false);
-    } else {
-      stepTimesKernel(buf.h, h0, recurrentKernel, buf.inner, z0, rows, units, cols, false);
-    }
+    stepStateTimesKernel(buf.h, buf.hMasked, recurrentMask, recurrentKernel, buf.inner, s, batch, units, 3 * units, b0, b1, false);
     gruCellForward(buf, bias, s, batch, units, act, recAct, b0, b1);
   }
 }

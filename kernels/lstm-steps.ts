@@ -7,7 +7,7 @@
  * Buffers are time-major [time(+1), batch, ..]; row b of step s sits at (s * batch + b) * width.
  */
 import type { LstmBuffers, LstmGradBuffers } from './lstm';
-import { ACT_SIGMOID, ACT_TANH, activate, completeStateGradRows, maskedCopy, RnnSizes, slope, stepTimesKernel, stepTimesKernelT } from './recurrent';
+import { ACT_SIGMOID, ACT_TANH, activate, completeStateGradRows, RnnSizes, slope, stepStateTimesKernel, stepTimesKernelT } from './recurrent';
 
 /** Bound once: a global `Math` lookup is slow when the module runs inside a vm context (jest). */
 const exp = Math.exp;
@@ -21,19 +21,9 @@ const tanh = Math.tanh;
 export function lstmStepsForward(sz: RnnSizes, recurrentKernel: Float32Array, bias: Float32Array | null,
   recurrentMask: Float32Array | null, buf: LstmBuffers, act: number, recAct: number, b0: number, b1: number): void {
   const { batch, time, units } = sz;
-  const cols = 4 * units;
-  const stateSize = batch * units;
-  const rows = b1 - b0;
   for (let s = 0; s < time; s++) {
-    const h0 = s * stateSize + b0 * units;
-    const z0 = (s * batch + b0) * cols;
     // gates[s] += h_s · U on these rows (h masked by the recurrent mask when there is one)
-    if (recurrentMask !== null && buf.hMasked !== null) {
-      maskedCopy(buf.h, h0, recurrentMask, buf.hMasked, h0, rows * units, b0 * units);
-      stepTimesKernel(buf.hMasked, h0, recurrentKernel, buf.gates, z0, rows, units, cols, true);
-    } else {
-      stepTimesKernel(buf.h, h0, recurrentKernel, buf.gates, z0, rows, units, cols, true);
-    }
+    stepStateTimesKernel(buf.h, buf.hMasked, recurrentMask, recurrentKernel, buf.gates, s, batch, units, 4 * units, b0, b1, true);
     if (act === ACT_TANH && recAct === ACT_SIGMOID) lstmCellForwardDefault(buf, bias, s, batch, units, b0, b1);
     else lstmCellForward(buf, bias, s, batch, units, act, recAct, b0, b1);
   }

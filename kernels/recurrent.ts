@@ -260,6 +260,23 @@ export function stepsToBatchMajor(h: Float32Array, y: Float32Array, batch: numbe
   }
 }
 
+/**
+ * Step s's recurrent product on batch rows [b0, b1): z[s] (+)= h'_s · R, where h'_s is state slot
+ * s of h [time + 1, batch, units], multiplied by `mask` [batch, units] into `hMasked` first when
+ * both are given (the recurrent dropout mask, kept for the backward pass). z is [time, batch, cols].
+ */
+export function stepStateTimesKernel(h: Float32Array, hMasked: Float32Array | null, mask: Float32Array | null, r: Float32Array, z: Float32Array,
+  s: number, batch: number, units: number, cols: number, b0: number, b1: number, accumulate: boolean): void {
+  const h0 = s * batch * units + b0 * units;
+  const z0 = (s * batch + b0) * cols;
+  if (mask !== null && hMasked !== null) {
+    maskedCopy(h, h0, mask, hMasked, h0, (b1 - b0) * units, b0 * units);
+    stepTimesKernel(hMasked, h0, r, z, z0, b1 - b0, units, cols, accumulate);
+  } else {
+    stepTimesKernel(h, h0, r, z, z0, b1 - b0, units, cols, accumulate);
+  }
+}
+
 /** out[o + i] = a[ao + i] * mask[mo + i] for i < n (the recurrent mask applied to one step's state, or to some of its rows). */
 export function maskedCopy(a: Float32Array, ao: number, mask: Float32Array, out: Float32Array, o: number, n: number, mo = 0): void {
   for (let i = 0; i < n; i++) out[o + i] = a[ao + i] * mask[mo + i];
