@@ -1,5 +1,5 @@
 /**
- * The dropout playground (playground/) in a real Chromium, against the browser bundle
+ * The dropout playground (docs/playground/) in a real Chromium, against the browser bundle
  * dist/lamina.mjs: it loads without errors, the tutorial case-study preset gives in the page's
  * Web Worker the same bits as examples/circles-mlp.ts in Node, the decision boundary is drawn and
  * moves with the dropout rate, Monte Carlo dropout is most uncertain on the boundary, the mask
@@ -10,7 +10,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import { runCaseStudy } from '../examples/circles-mlp';
 import { browserBundle, launchBrowser, OpenPage, openPage, StaticServer, startStaticServer } from './helpers/browser';
 
-/** What the page's test hook (window.playground in playground/playground.js) gives. */
+/** What the page's test hook (window.playground in docs/playground/playground.js) gives. */
 interface PresetModel {
   rate: number;
   trainAcc: number;
@@ -70,7 +70,7 @@ beforeAll(async () => {
   browserBundle();
   browser = await launchBrowser();
   server = await startStaticServer();
-  opened = await openPage(browser, server, '/playground/index.html');
+  opened = await openPage(browser, server, '/docs/playground/index.html');
   page = opened.page;
   await page.evaluate(() => (globalThis as unknown as { playground: { ready: Promise<unknown> } }).playground.ready);
 }, 60000);
@@ -251,7 +251,7 @@ describe('the playground by its controls', () => {
   }, 60000);
 });
 
-describe('playground/server.js', () => {
+describe('docs/playground/server.js', () => {
   /** GET `urlPath` sent as it is (options, not a URL, which would resolve the '..'): status and headers. */
   function get(urlPath: string): Promise<{ status: number; headers: http.IncomingHttpHeaders }> {
     const { hostname, port } = new URL(server.url);
@@ -266,7 +266,7 @@ describe('playground/server.js', () => {
   }
 
   test('serves the page and the bundle cross-origin isolated, with their content types', async () => {
-    const pageRes = await get('/playground/index.html');
+    const pageRes = await get('/docs/playground/index.html');
     expect(pageRes.status).toBe(200);
     expect(pageRes.headers['content-type']).toMatch(/^text\/html/);
     expect(pageRes.headers['cross-origin-opener-policy']).toBe('same-origin');
@@ -275,11 +275,11 @@ describe('playground/server.js', () => {
     expect(bundle.status).toBe(200);
     expect(bundle.headers['content-type']).toMatch(/^text\/javascript/);
     expect(bundle.headers['cross-origin-embedder-policy']).toBe('require-corp');
-    expect((await get('/playground/no-such-file.js')).status).toBe(404);
+    expect((await get('/docs/playground/no-such-file.js')).status).toBe(404);
   });
 
   test("refuses '..' in any spelling", async () => {
-    for (const p of ['/../package.json', '/playground/../../etc/passwd', '/playground/%2e%2e/package.json', '/playground/..%2f..%2fetc%2fpasswd', '/%2e%2e%5cpackage.json']) {
+    for (const p of ['/../package.json', '/docs/playground/../../etc/passwd', '/docs/playground/%2e%2e/package.json', '/docs/playground/..%2f..%2fetc%2fpasswd', '/%2e%2e%5cpackage.json']) {
       expect([p, (await get(p)).status]).toEqual([p, 400]);
     }
   });

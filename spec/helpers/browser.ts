@@ -1,11 +1,11 @@
 /**
  * A real Chromium for the browser specs: puppeteer-core driving the Chromium build shipped inside
  * @sparticuz/chromium (no download at run time), and the playground's static server
- * (playground/server.js, cross-origin isolated) on a free port of 127.0.0.1.
+ * (docs/playground/server.js, cross-origin isolated) on a free port of 127.0.0.1.
  *
  *   const browser = await launchBrowser();
  *   const server = await startStaticServer();
- *   const { page, errors, close } = await openPage(browser, server, '/playground/index.html');
+ *   const { page, errors, close } = await openPage(browser, server, '/docs/playground/index.html');
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -14,7 +14,7 @@ import puppeteer, { Browser, Page } from 'puppeteer-core';
 
 const ROOT = path.join(__dirname, '..', '..');
 
-/** The static server of playground/server.js: its base URL (no trailing slash) and how to stop it. */
+/** The static server of docs/playground/server.js: its base URL (no trailing slash) and how to stop it. */
 export interface StaticServer {
   url: string;
   close(): Promise<void>;
@@ -85,16 +85,16 @@ export function browserBundle(): string {
 
 /** Serves the repository root (or `root`) on 127.0.0.1 at a free port, with COOP/COEP headers. */
 export async function startStaticServer(root: string = ROOT): Promise<StaticServer> {
-  // playground/server.js is plain CommonJS with no types: required, not imported.
+  // docs/playground/server.js is plain CommonJS with no types: required, not imported.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { startServer } = require(path.join(ROOT, 'playground', 'server.js')) as {
+  const { startServer } = require(path.join(ROOT, 'docs', 'playground', 'server.js')) as {
     startServer(options: { port?: number; root?: string }): Promise<StaticServer>;
   };
   return startServer({ port: 0, root });
 }
 
 /**
- * Opens `urlPath` (e.g. '/playground/index.html') of `server` in a new page of `browser` and
+ * Opens `urlPath` (e.g. '/docs/playground/index.html') of `server` in a new page of `browser` and
  * waits for the load event. `errors` collects every console.error message, uncaught page error,
  * failed request and HTTP error response (>= 400) of the page and its workers.
  */

@@ -1,7 +1,7 @@
 /**
  * Screenshot of the playground after the tutorial case-study preset, to docs/playground.png:
  *
- *   npm run build && node playground/screenshot.js [out.png]
+ *   npm run build && node docs/playground/screenshot.js [out.png]
  *
  * Headless Chromium from @sparticuz/chromium, launched as spec/helpers/browser.ts does (its
  * flags without those that prevent cross-origin isolation), the page served by server.js.
@@ -22,8 +22,8 @@ function browserArgs() {
 }
 
 async function main() {
-  const out = path.resolve(process.argv[2] || path.join(__dirname, '..', 'docs', 'playground.png'));
-  if (!fs.existsSync(path.join(__dirname, '..', 'dist', 'lamina.mjs'))) throw new Error('dist/lamina.mjs is missing: run `npm run build` first');
+  const out = path.resolve(process.argv[2] || path.join(__dirname, '..', 'playground.png'));
+  if (!fs.existsSync(path.join(__dirname, '..', '..', 'dist', 'lamina.mjs'))) throw new Error('dist/lamina.mjs is missing: run `npm run build` first');
   const server = await startServer({ port: 0 });
   const browser = await puppeteer.launch({ args: browserArgs(), executablePath: await chromium.executablePath(), headless: true });
   try {
@@ -32,7 +32,7 @@ async function main() {
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     await page.setViewport({ width: 1180, height: 900, deviceScaleFactor: 1 });
-    await page.goto(`${server.url}/playground/index.html`, { waitUntil: 'load' });
+    await page.goto(`${server.url}/docs/playground/index.html`, { waitUntil: 'load' });
     await page.evaluate(() => window.playground.ready);
     const results = await page.evaluate(() => window.playground.runPreset());
     if (errors.length > 0) throw new Error(`the page reported errors:\n${errors.join('\n')}`);

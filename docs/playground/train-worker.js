@@ -21,7 +21,7 @@
  */
 import {
   Adam, Dense, Dropout, getThreads, makeCircles, makeMoons, MaxNorm, predictMC, RandomStream, Sequential, splitRows, Tensor,
-} from '../dist/lamina.mjs';
+} from '../../dist/lamina.mjs';
 
 /** Side of the decision-boundary grid (GRID x GRID points of the plane); SMALL_GRID for wide deep networks. */
 const GRID = 64;

@@ -1,10 +1,10 @@
 /**
  * A tiny static file server for the playground (plain Node, no dependency): serves the repository
- * root on 127.0.0.1, so both /playground/index.html and /dist/lamina.mjs are reachable, with the
+ * root on 127.0.0.1, so both /docs/playground/index.html and /dist/lamina.mjs are reachable, with the
  * cross-origin isolation headers (COOP same-origin, COEP require-corp) under which a page and its
  * workers get SharedArrayBuffer.
  *
- *   node playground/server.js [port]     (default 8080; prints the playground's URL)
+ *   node docs/playground/server.js [port]     (default 8080; prints the playground's URL)
  *   const { url, close } = await startServer({ port: 0, root });
  */
 'use strict';
@@ -77,7 +77,7 @@ function handler(root) {
       return;
     }
     if (urlPath === '/') {
-      res.writeHead(302, { ...ISOLATION, Location: '/playground/index.html' });
+      res.writeHead(302, { ...ISOLATION, Location: '/docs/playground/index.html' });
       res.end();
       return;
     }
@@ -112,7 +112,7 @@ function handler(root) {
  * repository root, this file's parent's parent). Resolves to its base URL (no trailing slash) and
  * a `close()` that stops it.
  */
-function startServer({ port = 0, root = path.join(__dirname, '..') } = {}) {
+function startServer({ port = 0, root = path.join(__dirname, '..', '..') } = {}) {
   const base = path.resolve(root);
   const server = http.createServer(handler(base));
   return new Promise((resolve, reject) => {
@@ -138,15 +138,15 @@ if (require.main === module) {
   const arg = process.argv[2];
   const port = arg === undefined ? 8080 : Number(arg);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`playground/server.js: port must be an integer in [0, 65535], got '${arg}'`);
+    console.error(`docs/playground/server.js: port must be an integer in [0, 65535], got '${arg}'`);
     process.exit(1);
   }
-  const bundle = path.join(__dirname, '..', 'dist', 'lamina.mjs');
+  const bundle = path.join(__dirname, '..', '..', 'dist', 'lamina.mjs');
   if (!fs.existsSync(bundle)) console.warn('dist/lamina.mjs is missing: run `npm run build` first (`npm run playground` does).');
   startServer({ port }).then(
-    ({ url }) => console.log(`Lamina playground: ${url}/playground/index.html  (Ctrl-C stops)`),
+    ({ url }) => console.log(`Lamina playground: ${url}/docs/playground/index.html  (Ctrl-C stops)`),
     (err) => {
-      console.error(`playground/server.js: cannot listen on 127.0.0.1:${port}: ${err.message}`);
+      console.error(`docs/playground/server.js: cannot listen on 127.0.0.1:${port}: ${err.message}`);
       process.exit(1);
     },
   );
