@@ -168,21 +168,10 @@ async function matmulRows(rows: Row[]): Promise<void> {
   for (const size of [512, 1024]) {
     const best = { one: 0, all: 0 };
     for (let r = 0; r < 3; r++) {
-      best.one = Math.max(best.one, onThreads(1, () => benchMatmul([size])[0].gflops));
-      best.all = Math.max(best.all, onThreads(cores, () => benchMatmul([size])[0].gflops));
+      best.one = Math.max(best.one, await onThreads(1, async () => benchMatmul([size])[0].gflops));
+      best.all = Math.max(best.all, await onThreads(cores, async () => benchMatmul([size])[0].gflops));
     }
     rows.push(scalingRow(`2. matmul ${size} x ${size}`, best.one, best.all, 'GFLOP/s', 3, 1.8));
-  }
-}
-
-/** The value of `f` run with `threads` threads (the default number restored afterwards). */
-function onThreads<T>(threads: number, f: () => T): T {
-  const before = getThreads();
-  setThreads(threads);
-  try {
-    return f();
-  } finally {
-    setThreads(before);
   }
 }
 
@@ -233,8 +222,8 @@ async function cnnRow(rows: Row[]): Promise<void> {
   });
   const best = { one: 0, all: 0 };
   for (let r = 0; r < 2; r++) {
-    best.one = Math.max(best.one, (await onThreadsAsync(1, () => benchCnn(images, 1))).imagesPerSecond);
-    best.all = Math.max(best.all, (await onThreadsAsync(cores, () => benchCnn(images, 1))).imagesPerSecond);
+    best.one = Math.max(best.one, (await onThreads(1, () => benchCnn(images, 1))).imagesPerSecond);
+    best.all = Math.max(best.all, (await onThreads(cores, () => benchCnn(images, 1))).imagesPerSecond);
   }
   rows.push(scalingRow('3. digits CNN training', best.one, best.all, 'images/s', 2, 1.7));
   // Peak memory, in a child process of its own.
@@ -254,8 +243,8 @@ async function cnnRow(rows: Row[]): Promise<void> {
   });
 }
 
-/** `onThreads` for an async `f`. */
-async function onThreadsAsync<T>(threads: number, f: () => Promise<T>): Promise<T> {
+/** The value of `f` run with `threads` threads (the default number restored afterwards). */
+async function onThreads<T>(threads: number, f: () => Promise<T>): Promise<T> {
   const before = getThreads();
   setThreads(threads);
   try {
@@ -305,8 +294,8 @@ async function lstmRows(rows: Row[]): Promise<void> {
 async function lstmScalingRow(rows: Row[], n: number): Promise<void> {
   const best = { one: 0, all: 0 };
   for (let r = 0; r < 2; r++) {
-    best.one = Math.max(best.one, (await onThreadsAsync(1, () => benchLstm({ n, epochs: 1, repeats: 2 }))).sequencesPerSecond);
-    best.all = Math.max(best.all, (await onThreadsAsync(cores, () => benchLstm({ n, epochs: 1, repeats: 2 }))).sequencesPerSecond);
+    best.one = Math.max(best.one, (await onThreads(1, () => benchLstm({ n, epochs: 1, repeats: 2 }))).sequencesPerSecond);
+    best.all = Math.max(best.all, (await onThreads(cores, () => benchLstm({ n, epochs: 1, repeats: 2 }))).sequencesPerSecond);
   }
   rows.push(scalingRow('4. LSTM training', best.one, best.all, 'sequences/s', 2));
 }

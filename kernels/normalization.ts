@@ -58,11 +58,31 @@ export function batchNormTrain(x: Float32Array, gamma: Float32Array | null, beta
 /** Inference mode: y = gamma * (x - movingMean) / sqrt(movingVar + eps) + beta, per channel. */
 export function batchNormInfer(x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, movingMean: Float32Array, movingVar: Float32Array,
   eps: number, rows: number, C: number, y: Float32Array): void {
+  const std = sums(C);
+  for (let c = 0; c < C; c++) std[c] = Math.sqrt(movingVar[c] + eps);
   // One pass: each element through its channel's affine map
   for (let r = 0, o = 0; r < rows; r++, o += C) {
     for (let c = 0; c < C; c++) {
-      const h = (x[o + c] - movingMean[c]) / Math.sqrt(movingVar[c] + eps);
+      const h = (x[o + c] - movingMean[c]) / std[c];
       y[o + c] = (gamma === null ? h : gamma[c] * h) + (beta === null ? 0 : beta[c]);
+    }
+  }
+}
+
+/**
+ * Backward of `batchNormInfer` (a per-channel affine map): dx += dy * gamma / sqrt(movingVar + eps),
+ * dGamma += dy * (x - movingMean) / sqrt(movingVar + eps), dBeta += dy (each may be null).
+ */
+export function batchNormInferBackward(dy: Float32Array, x: Float32Array, gamma: Float32Array | null, movingMean: Float32Array, movingVar: Float32Array,
+  eps: number, rows: number, C: number, dx: Float32Array | null, dGamma: Float32Array | null, dBeta: Float32Array | null): void {
+  const inv = sums(C);
+  for (let c = 0; c < C; c++) inv[c] = 1 / Math.sqrt(movingVar[c] + eps);
+  // Each element through its channel's map
+  for (let r = 0, o = 0; r < rows; r++, o += C) {
+    for (let c = 0; c < C; c++) {
+      if (dx !== null) dx[o + c] += dy[o + c] * (gamma === null ? inv[c] : gamma[c] * inv[c]);
+      if (dGamma !== null) dGamma[c] += dy[o + c] * (x[o + c] - movingMean[c]) * inv[c];
+      if (dBeta !== null) dBeta[c] += dy[o + c];
     }
   }
 }

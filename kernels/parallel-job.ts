@@ -3,7 +3,7 @@
  * in a browser's Web Workers (kernels/parallel-web-worker.ts) alike: point its views at the job's
  * shared buffers, take chunks of rows until none is left, and report how it went in its control block.
  */
-import { BufferMessage, ERROR_LENGTH, JOB_BUFFER_COUNT, JOB_IDS, JOB_LENGTHS, JOB_OFFSETS, JOB_TASK, MAX_BUFFERS, ROWS_DONE, STATUS, WorkerSetup } from './parallel-layout';
+import { BufferMessage, ERROR_LENGTH, JOB_BUFFER_COUNT, JOB_IDS, JOB_LENGTHS, JOB_OFFSETS, JOB_TASK, MAX_BUFFERS, READY, ROWS_DONE, SEQ, SPINS, STATUS, WorkerSetup } from './parallel-layout';
 import { takeChunks } from './parallel-chunks';
 import { TASKS } from './parallel-tasks';
 
@@ -14,6 +14,24 @@ const views: Float32Array[] = [];
 const viewIds = new Int32Array(MAX_BUFFERS);
 const viewOffsets = new Int32Array(MAX_BUFFERS);
 const viewLengths = new Int32Array(MAX_BUFFERS).fill(-1);
+
+/** Says READY (after reading the job counter: the first job may come the moment the caller sees it); returns the counter read. */
+export function announceReady(control: Int32Array): number {
+  const last = Atomics.load(control, SEQ);
+  Atomics.store(control, READY, 1);
+  Atomics.notify(control, READY);
+  return last;
+}
+
+/**
+ * The job counter after a short spin while it still reads `last` (the next op of a step usually
+ * follows at once): a new value means a job to run, `last` means the worker should sleep.
+ */
+export function spinForJob(control: Int32Array, last: number): number {
+  let seq = Atomics.load(control, SEQ);
+  for (let spin = 0; seq === last && spin < SPINS; spin++) seq = Atomics.load(control, SEQ);
+  return seq;
+}
 
 /** A message from the calling thread: a buffer to learn, or an id to forget. */
 export function learnBuffer(message: BufferMessage): void {

@@ -5,8 +5,8 @@
  * loop turns, so it sleeps with Atomics.waitAsync between jobs rather than blocking, and when a
  * job names a buffer not received yet it lets the loop turn until the message is in.
  */
-import { BufferMessage, DONE, READY, SEQ, SPINS, WorkerSetup } from './parallel-layout';
-import { learnBuffer, missingBuffer, runJob } from './parallel-job';
+import { BufferMessage, DONE, SEQ, WorkerSetup } from './parallel-layout';
+import { announceReady, learnBuffer, missingBuffer, runJob, spinForJob } from './parallel-job';
 
 /** The slice of a worker's global scope used here. */
 export interface WorkerScope {
@@ -41,14 +41,10 @@ function sequenceMoved(control: Int32Array, last: number): Promise<unknown> {
 export async function servePoolWorker(setup: WorkerSetup, scope: WorkerScope, thread: number): Promise<void> {
   scope.onmessage = (event) => learnBuffer(event.data as BufferMessage);
   const { control, job } = setup;
-  // Read the counter before saying READY: the first job may come the moment the caller sees it.
-  let last = Atomics.load(control, SEQ);
-  Atomics.store(control, READY, 1);
-  Atomics.notify(control, READY);
+  let last = announceReady(control);
   for (;;) {
-    // Spin a little (the next op of a step usually follows at once), then sleep until SEQ moves.
-    let seq = Atomics.load(control, SEQ);
-    for (let spin = 0; seq === last && spin < SPINS; spin++) seq = Atomics.load(control, SEQ);
+    // Spin a little, then sleep (without blocking the event loop) until SEQ moves.
+    const seq = spinForJob(control, last);
     if (seq === last) {
       await sequenceMoved(control, last);
       continue;

@@ -5,20 +5,16 @@
  */
 import type { MessagePort } from 'worker_threads';
 import { receiveMessageOnPort } from 'worker_threads';
-import { BufferMessage, DONE, READY, SEQ, SPINS, WorkerSetup } from './parallel-layout';
-import { learnBuffer, runJob } from './parallel-job';
+import { BufferMessage, DONE, SEQ, WorkerSetup } from './parallel-layout';
+import { announceReady, learnBuffer, runJob, spinForJob } from './parallel-job';
 
 /** Serves jobs forever (the pool terminates the worker, or the process ends); `thread` is this worker's number (1, 2, ...). */
 export function serve(setup: WorkerSetup, port: MessagePort, thread: number): void {
   const { control } = setup;
-  // Read the counter before saying READY: the first job may come the moment the caller sees it.
-  let last = Atomics.load(control, SEQ);
-  Atomics.store(control, READY, 1);
-  Atomics.notify(control, READY);
+  let last = announceReady(control);
   for (;;) {
-    // Spin a little (the next op of a step usually follows at once), then sleep until SEQ moves.
-    let seq = Atomics.load(control, SEQ);
-    for (let spin = 0; seq === last && spin < SPINS; spin++) seq = Atomics.load(control, SEQ);
+    // Spin a little, then sleep until SEQ moves.
+    const seq = spinForJob(control, last);
     if (seq === last) {
       Atomics.wait(control, SEQ, last);
       continue;

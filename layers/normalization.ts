@@ -20,7 +20,7 @@ import { BuildRandom, Layer, LAYER_KEYS, LayerArgs, serializeObject, WeightShape
 import { moreOptionKeys } from '../lib/options';
 import { Regularizer, resolveRegularizer } from '../lib/regularizers';
 import { describe, Tensor } from '../lib/tensor';
-import { batchNormBackward, batchNormInfer, batchNormTrain, layerNormBackward, layerNormForward } from '../kernels/normalization';
+import { batchNormBackward, batchNormInfer, batchNormInferBackward, batchNormTrain, layerNormBackward, layerNormForward } from '../kernels/normalization';
 
 /** Options both normalizations share. */
 export interface NormalizationArgs extends LayerArgs {
@@ -183,7 +183,10 @@ export class BatchNormalization extends Normalization {
     // Inference, or a frozen layer (Keras 3): the moving statistics, no update.
     if (!ctx.training || !this.trainable) {
       batchNormInfer(x.data, gamma?.data ?? null, beta?.data ?? null, this.movingMean.data, this.movingVariance.data, this.epsilon, rows, C, y.data);
-      record(ctx, y, [x, gamma, beta], () => this.inferenceBackward(x, y, rows, C));
+      record(ctx, y, [x, gamma, beta], () => {
+        batchNormInferBackward(y.grad as Float32Array, x.data, gamma?.data ?? null, this.movingMean.data, this.movingVariance.data, this.epsilon, rows, C,
+          gradOf(x), gradOf(gamma), gradOf(beta));
+      });
       return y;
     }
     const xhat = ws.get(ctx, 'bn.xhat', x.shape);
@@ -204,26 +207,6 @@ export class BatchNormalization extends Normalization {
       batchNormBackward(y.grad as Float32Array, xhat.data, gamma?.data ?? null, invStd.data, rows, C, dx, gradOf(gamma), gradOf(beta));
     });
     return y;
-  }
-
-  /** Backward of the inference map (a per-channel affine map): dx += dy * gamma / sqrt(var + eps); gamma and beta get theirs. */
-  private inferenceBackward(x: Tensor, y: Tensor, rows: number, C: number): void {
-    const dy = y.grad as Float32Array;
-    const dx = gradOf(x);
-    const dGamma = gradOf(this.gamma);
-    const dBeta = gradOf(this.beta);
-    const gamma = this.gamma?.data ?? null;
-    const mean = this.movingMean.data;
-    const variance = this.movingVariance.data;
-    // Each element through its channel's map
-    for (let r = 0, o = 0; r < rows; r++, o += C) {
-      for (let c = 0; c < C; c++) {
-        const inv = 1 / Math.sqrt(variance[c] + this.epsilon);
-        if (dx !== null) dx[o + c] += dy[o + c] * (gamma === null ? inv : gamma[c] * inv);
-        if (dGamma !== null) dGamma[c] += dy[o + c] * (x.data[o + c] - mean[c]) * inv;
-        if (dBeta !== null) dBeta[c] += dy[o + c];
-      }
-    }
   }
 }
 

@@ -42,6 +42,9 @@ export type { CompileArgs } from './model-compile';
 export type { ModelData } from './model-data';
 
 /** Options of `new Model`. */
+/** No weight penalties (an evaluation pass starts its list empty). */
+const NO_PENALTIES: readonly Penalized[] = [];
+
 export interface ModelArgs {
   /** The model's input(s), made by `Input`. */
   inputs: SymbolicTensor | readonly SymbolicTensor[];
@@ -140,10 +143,10 @@ export class Model {
   private readonly shuffleRandom: RandomStream;
   private readonly tape = new Tape();
   private readonly ws = new Workspace();
-  /** While `fit` or `evaluate` runs a pass: the penalties of that pass (weights', then each activity regularizer's output); else null. */
-  private penalties: Penalized[] | null = null;
-  /** The list `penalties` points to during a pass (reused from pass to pass). */
+  /** The penalties of the pass `fit` or `evaluate` runs (weights', then each activity regularizer's output), reused from pass to pass. */
   private readonly passPenalties: Penalized[] = [];
+  /** True while such a pass runs: `run` then adds the activity penalties to `passPenalties`. */
+  private collectingPenalties = false;
   /** True while a `fit` runs: a second one on the same weights is refused. */
   private fitting = false;
   /** Passes run so far (see `CallContext.pass`). */
@@ -368,7 +371,7 @@ export class Model {
     try {
       outs = this.run(xb, ctx);
     } finally {
-      this.penalties = null;
+      this.collectingPenalties = false;
     }
     const loss = this.lossOf(ctx, compiled, yb, outs, sums, rows);
     const total = items.length === 0 ? loss : penaltyOp(ctx, this.ws, loss, items);
@@ -463,7 +466,7 @@ export class Model {
       values[plan.writes[k]] = out;
       // An activity regularizer penalizes this output in the pass's loss
       const activity = node.layer.activityRegularizer;
-      if (activity !== null && this.penalties !== null) this.penalties.push({ weight: out, regularizer: activity });
+      if (activity !== null && this.collectingPenalties) this.passPenalties.push({ weight: out, regularizer: activity });
     }
     for (let o = 0; o < plan.outputSlots.length; o++) plan.outputs[o] = values[plan.outputSlots[o]];
     return plan.outputs;
@@ -514,12 +517,12 @@ export class Model {
       for (let i = 0; i < X.length; i++) xb[i] = X[i].rows(start, start + rows);
       for (let i = 0; i < Y.length; i++) yb[i] = Y[i].rows(start, start + rows);
       this.nextPass(ctx);
-      const items = activity ? this.beginPenalties([]) : null;
+      const items = activity ? this.beginPenalties(NO_PENALTIES) : null;
       let outs: Tensor[];
       try {
         outs = this.run(xb, ctx);
       } finally {
-        this.penalties = null;
+        this.collectingPenalties = false;
       }
       this.lossOf(ctx, compiled, yb, outs, sums, rows);
       if (items !== null) sums[0] += penaltySum(items) * rows;
@@ -533,7 +536,7 @@ export class Model {
     const items = this.passPenalties;
     items.length = 0;
     for (const item of weights) items.push(item);
-    this.penalties = items;
+    this.collectingPenalties = true;
     return items;
   }
 

@@ -13,7 +13,7 @@ import sys
 
 import numpy as np
 
-from common import best_of, emit, set_threads, torch
+from common import best_of, emit, set_threads, torch, train_epoch
 
 set_threads(int(sys.argv[1]))
 data, n, repeats = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
@@ -25,16 +25,6 @@ m = torch.nn.Sequential(torch.nn.Conv2d(1, 32, 3), torch.nn.ReLU(), torch.nn.Con
 lossf = torch.nn.CrossEntropyLoss()
 opt = torch.optim.Adam(m.parameters(), lr=1e-3, eps=1e-7)
 
-
-def epoch(count):
-    perm = torch.randperm(count)
-    for i in range(0, count, 32):
-        idx = perm[i:i + 32]
-        opt.zero_grad()
-        lossf(m(x[idx]), y[idx]).backward()
-        opt.step()
-
-
-epoch(32)
-wall, cpu = best_of(lambda: epoch(n), repeats)
+train_epoch(m, lossf, opt, x, y, 32)
+wall, cpu = best_of(lambda: train_epoch(m, lossf, opt, x, y, n), repeats)
 emit(workload='cnn', images=n, seconds=wall, cpuSeconds=cpu, imagesPerSecond=n / wall)

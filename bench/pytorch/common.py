@@ -31,6 +31,16 @@ def best_of(work, repeats):
     return min(timed(work) for _ in range(repeats))
 
 
+def train_epoch(model, lossf, opt, x, y, count, batch=32):
+    """One epoch over the first `count` rows of (x, y) in a random order, `batch` rows a step."""
+    perm = torch.randperm(count)
+    for i in range(0, count, batch):
+        idx = perm[i:i + batch]
+        opt.zero_grad()
+        lossf(model(x[idx]), y[idx]).backward()
+        opt.step()
+
+
 def blas_library():
     """The folder of the BLAS torch has loaded (e.g. 'openblas-pthread', or 'blas' for Debian's
     reference libblas3, which is tens of times slower), read from /proc/self/maps; None elsewhere."""

@@ -16,7 +16,7 @@ import sys
 
 import numpy as np
 
-from common import best_of, emit, set_threads, torch
+from common import best_of, emit, set_threads, torch, train_epoch
 
 set_threads(int(sys.argv[1]))
 data, mode, n, repeats = sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
@@ -58,16 +58,6 @@ m = Fused() if mode == 'fused' else Variational()
 lossf = torch.nn.MSELoss()
 opt = torch.optim.Adam(m.parameters(), lr=1e-3, eps=1e-7)
 
-
-def epoch(count):
-    perm = torch.randperm(count)
-    for i in range(0, count, 32):
-        idx = perm[i:i + 32]
-        opt.zero_grad()
-        lossf(m(x[idx]), y[idx]).backward()
-        opt.step()
-
-
-epoch(32)
-wall, cpu = best_of(lambda: epoch(n), repeats)
+train_epoch(m, lossf, opt, x, y, 32)
+wall, cpu = best_of(lambda: train_epoch(m, lossf, opt, x, y, n), repeats)
 emit(workload='lstm-' + mode, sequences=n, seconds=wall, cpuSeconds=cpu, sequencesPerSecond=n / wall)

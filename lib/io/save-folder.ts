@@ -26,7 +26,7 @@ function thisHost(): string {
 /** Ids of the saves this process is running now: their files are never removed as stale. */
 const inFlight = new Set<string>();
 
-/** A unique id for one save: host, pid and 48 random bits (crypto, never Math.random). */
+/** A unique id for one save: host, pid and 48 random bits from the operating system (crypto.randomBytes). */
 function saveId(): string {
   return `${thisHost()}.${process.pid}.${crypto.randomBytes(6).toString('hex')}`;
 }
